@@ -1,0 +1,139 @@
+"""Command line: ``scan``, ``jp query``, ``jp functions`` and ``action``.
+
+Exit status: 0 every rule passed, 1 at least one rule failed, 2 something
+could not be evaluated (bad input, a load error, a rule ERROR).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+
+from . import __version__
+from .engine.errors import EXIT_ERROR, EXIT_FAIL, EXIT_PASS, GuardError
+
+PROG = "ecs-exec-guard"
+
+
+def _split_list(values: list[str] | None) -> list[str]:
+    """Comma-separated, repeatable flags (like kyverno-json's string slices)."""
+    out: list[str] = []
+    for v in values or []:
+        try:
+            row = next(csv.reader([v], skipinitialspace=False))
+        except (csv.Error, StopIteration):
+            row = [v]
+        out.extend(x for x in row if x != "")
+    return out
+
+
+def _one_line(text: str) -> str:
+    return text.replace("\r", "\\r").replace("\n", "\\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog=PROG,
+        description="Check Terraform plans (and any JSON/YAML) against kyverno-json ValidatingPolicy policies.",
+    )
+    p.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    p.add_argument("--debug", action="store_true", help="show a traceback on internal errors")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    s = sub.add_parser(
+        "scan",
+        help="apply policies to a payload (kyverno-json compatible)",
+        description=(
+            "Apply policies to a JSON/YAML payload. Without --policy and --bindings the bundled "
+            "ECS Exec logging policy and terraform-plan binding are used, so "
+            "`ecs-exec-guard scan --payload plan.json` checks a `terraform show -json` plan."
+        ),
+    )
+    s.add_argument("--payload", required=True, help="path to the payload (.json, .yaml or .yml)")
+    s.add_argument(
+        "--policy",
+        action="append",
+        metavar="PATH",
+        help="policy file or folder (repeatable, comma-separated); default: the bundled ECS Exec logging policy",
+    )
+    s.add_argument("--bindings", metavar="PATH", help="YAML/JSON map; each key K is visible as $K")
+    s.add_argument(
+        "--pre-process",
+        action="append",
+        metavar="EXPR",
+        dest="pre_process",
+        help="JMESPath expression applied to the payload before the scan (repeatable, in order)",
+    )
+    s.add_argument("--labels", action="append", metavar="SELECTOR", help="policy label selector, e.g. 'team=ecs,!draft'")
+    s.add_argument("--output", choices=("text", "json"), default="text", help="report format (default: text)")
+    s.add_argument("--exit-zero", action="store_true", help="always exit 0 once the scan ran, like kyverno-json")
+    s.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+
+    jp = sub.add_parser("jp", help="JMESPath tools in the policy dialect")
+    jsub = jp.add_subparsers(dest="jp_command", metavar="JP_COMMAND")
+    q = jsub.add_parser("query", help="evaluate an expression and print its JSON result")
+    q.add_argument("expression", nargs="?", help="the expression (or use --query-file)")
+    q.add_argument("-i", "--input", metavar="FILE", help="JSON/YAML input (default: standard input)")
+    q.add_argument("-q", "--query-file", metavar="FILE", help="read the expression from a file")
+    q.add_argument("--compact", action="store_true", help="print compact JSON")
+    q.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    f = jsub.add_parser("functions", help="list the functions of the dialect")
+    f.add_argument("name", nargs="?", help="show only this function")
+
+    a = sub.add_parser(
+        "action",
+        help="GitHub Action entrypoint (reads INPUT_* and GITHUB_* variables)",
+        description="Run as the container action: inputs come from INPUT_* environment variables.",
+    )
+    a.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), 4000))
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    debug = bool(getattr(args, "debug", False))
+    try:
+        if args.command == "scan":
+            from .scan import run_scan
+
+            return run_scan(args)
+        if args.command == "jp":
+            from .jpcli import run_jp
+
+            return run_jp(args, parser)
+        if args.command == "action":
+            from .action.main import run_action
+
+            return run_action()
+        parser.print_help()
+        return EXIT_ERROR
+    except GuardError as exc:
+        _flush_stdout()
+        print(f"{PROG}: error: {_one_line(str(exc))}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return EXIT_ERROR
+    except Exception as exc:  # noqa: BLE001 - last line of defence: one line, no traceback
+        if debug:
+            raise
+        _flush_stdout()
+        print(
+            f"{PROG}: internal error: {_one_line(type(exc).__name__ + ': ' + str(exc))} (run with --debug for a traceback)",
+            file=sys.stderr,
+        )
+        return EXIT_ERROR
+
+
+def _flush_stdout():
+    try:
+        sys.stdout.flush()
+    except Exception:  # noqa: BLE001
+        pass
+
+
+__all__ = ["main", "EXIT_PASS", "EXIT_FAIL", "EXIT_ERROR"]

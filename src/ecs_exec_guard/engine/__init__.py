@@ -1,0 +1,4 @@
+"""The policy engine: load -> compile once -> evaluate many -> report.
+
+Nothing here knows about GitHub; the Action is a client of this package.
+"""

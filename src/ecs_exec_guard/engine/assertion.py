@@ -1,0 +1,289 @@
+"""Assertion trees, compiled once and run against many values.
+
+* a map node projects the current value by each key and asserts the
+  child on the result (an empty map asserts "not null");
+* a list node needs a list of the same length, asserted element-wise;
+* a leaf compares: literals, or an expression evaluated on the value.
+
+``assert_`` returns the list of field errors (empty when the value
+passes) and raises :class:`RuleError` when the tree cannot be evaluated,
+exactly where kyverno-json returns an error instead of a result.
+"""
+
+from __future__ import annotations
+
+from .bindings import Bindings
+from .errors import RuleError
+from .expr import Expr, ExpressionSyntaxError
+from .fielderr import (
+    INTERNAL,
+    TYPE_INVALID,
+    FieldError,
+    child,
+    index,
+    invalid,
+    render,
+    required,
+)
+from .keys import parse_key
+
+
+class CompileError(Exception):
+    """A problem in a policy tree; ``where`` is the path inside the tree."""
+
+    def __init__(self, where: str, why: str):
+        self.where = where
+        self.why = why
+        super().__init__(f"{where}: {why}")
+
+
+def _internal(path, message: str) -> RuleError:
+    err = FieldError(INTERNAL, path, None, message)
+    return RuleError(err.text())
+
+
+def go_kind(v) -> str:
+    if v is None:
+        return "invalid"
+    if isinstance(v, bool):
+        return "bool"
+    if isinstance(v, (int, float)):
+        return "float64"
+    if isinstance(v, str):
+        return "string"
+    if isinstance(v, dict):
+        return "map"
+    if isinstance(v, list):
+        return "slice"
+    return type(v).__name__
+
+
+def _is_number(v) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def deep_equal(a, b) -> bool:
+    """``reflect.DeepEqual`` for decoded JSON (no bool/number mixing)."""
+    if isinstance(a, bool) or isinstance(b, bool):
+        return a is b
+    if _is_number(a) and _is_number(b):
+        return a == b
+    if isinstance(a, str) and isinstance(b, str):
+        return a == b
+    if isinstance(a, dict) and isinstance(b, dict):
+        if len(a) != len(b):
+            return False
+        for k, v in a.items():
+            if k not in b or not deep_equal(v, b[k]):
+                return False
+        return True
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(deep_equal(x, y) for x, y in zip(a, b))
+    return a is None and b is None
+
+
+def equal(expected, actual) -> bool:
+    if actual is None or expected is None:
+        return actual is None and expected is None
+    ek, ak = go_kind(expected), go_kind(actual)
+    if ek == ak:
+        return deep_equal(expected, actual)
+    if _is_number(expected) and _is_number(actual):
+        return expected == actual
+    raise ValueError(f"types are not comparable, {ek} - {ak}")
+
+
+def match(expected, actual) -> bool:
+    """Leaf comparison: lists element-wise, maps as subsets, else equality."""
+    if isinstance(expected, list):
+        if not isinstance(actual, list):
+            raise ValueError(f"invalid actual value, must be a slice, found {go_kind(actual)}")
+        if len(expected) != len(actual):
+            return False
+        for e, a in zip(expected, actual):
+            if not match(e, a):
+                return False
+        return True
+    if isinstance(expected, dict):
+        if not isinstance(actual, dict):
+            raise ValueError(f"invalid actual value, must be a map, found {go_kind(actual)}")
+        for k, e in expected.items():
+            if k not in actual:
+                return False
+            if not match(e, actual[k]):
+                return False
+        return True
+    return equal(expected, actual)
+
+
+def _expected_text(v) -> str:
+    from .gofmt import go_field_value
+
+    if v is None:
+        return "<nil>"
+    return go_field_value(v)
+
+
+class Node:
+    __slots__ = ()
+
+    def assert_(self, path, value, bindings: Bindings, subjects: tuple) -> list:
+        raise NotImplementedError
+
+
+class NotNullNode(Node):
+    __slots__ = ()
+
+    def assert_(self, path, value, bindings, subjects):
+        if value is None:
+            return [invalid(path, None, "invalid value, must not be null", subjects)]
+        return []
+
+
+class ListNode(Node):
+    __slots__ = ("items",)
+
+    def __init__(self, items):
+        self.items = items
+
+    def assert_(self, path, value, bindings, subjects):
+        if value is None:
+            return [invalid(path, None, "value is null", subjects)]
+        if not isinstance(value, list):
+            err = FieldError(TYPE_INVALID, path, value, "expected a slice", subjects)
+            raise RuleError(err.text())
+        if len(value) != len(self.items):
+            return [invalid(path, value, "lengths of slices don't match", subjects)]
+        errs = []
+        for i, (node, item) in enumerate(zip(self.items, value)):
+            errs.extend(node.assert_(index(path, i), item, bindings, subjects))
+        return errs
+
+
+class _Entry:
+    __slots__ = ("key", "syntax", "expr", "node")
+
+    def __init__(self, key, syntax, expr, node):
+        self.key = key
+        self.syntax = syntax
+        self.expr = expr
+        self.node = node
+
+
+class MapNode(Node):
+    __slots__ = ("entries",)
+
+    def __init__(self, entries):
+        self.entries = entries
+
+    def assert_(self, path, value, bindings, subjects):
+        errs = []
+        for e in self.entries:
+            kpath = child(path, e.key)
+            if e.expr is not None:
+                try:
+                    projected = e.expr.run(value, bindings)
+                except RuleError as exc:
+                    raise _internal(kpath, str(exc)) from None
+            else:
+                if value is None:
+                    errs.append(required(kpath, "field not found in the input object", subjects))
+                    continue
+                if not isinstance(value, dict):
+                    raise _internal(kpath, "projection not recognized")
+                name = e.syntax.statement
+                if name not in value:
+                    errs.append(required(kpath, "field not found in the input object", subjects))
+                    continue
+                projected = value[name]
+            syn = e.syntax
+            if syn.binding:
+                # like the reference, the binding stays visible to later siblings
+                bindings = bindings.register(syn.binding, projected)
+            if syn.foreach:
+                fname = syn.foreach_name
+                if isinstance(projected, list):
+                    for i, item in enumerate(projected):
+                        b = bindings.register(fname, i) if fname else bindings
+                        errs.extend(e.node.assert_(index(kpath, i), item, b, subjects + (item,)))
+                elif isinstance(projected, dict):
+                    for k, item in projected.items():
+                        b = bindings.register(fname, k) if fname else bindings
+                        errs.extend(e.node.assert_(index(kpath, k), item, b, subjects + (item,)))
+                else:
+                    err = FieldError(TYPE_INVALID, kpath, projected, "expected a slice or a map", subjects)
+                    raise RuleError(err.text())
+            else:
+                errs.extend(e.node.assert_(kpath, projected, bindings, subjects))
+        return errs
+
+
+class LiteralNode(Node):
+    __slots__ = ("expected",)
+
+    def __init__(self, expected):
+        self.expected = expected
+
+    def assert_(self, path, value, bindings, subjects):
+        return _compare(path, self.expected, value, subjects)
+
+
+class ExprLeafNode(Node):
+    __slots__ = ("expr",)
+
+    def __init__(self, expr: Expr):
+        self.expr = expr
+
+    def assert_(self, path, value, bindings, subjects):
+        try:
+            expected = self.expr.run(value, bindings)
+        except RuleError as exc:
+            raise _internal(path, str(exc)) from None
+        return _compare(path, expected, value, subjects)
+
+
+def _compare(path, expected, value, subjects):
+    try:
+        ok = match(expected, value)
+    except ValueError as exc:
+        raise _internal(path, str(exc)) from None
+    except RecursionError:
+        raise _internal(path, "value nested too deeply") from None
+    if ok:
+        return []
+    return [invalid(path, value, "Expected value: " + _expected_text(expected), subjects)]
+
+
+def compile_tree(tree, where=None) -> Node:
+    """Compile an assertion tree; ``where`` is its field path for messages."""
+    if isinstance(tree, dict):
+        if not tree:
+            return NotNullNode()
+        entries = []
+        for key, sub in tree.items():
+            key = str(key)
+            kpath = child(where, key)
+            syn = parse_key(key)
+            expr = None
+            if syn.engine:
+                try:
+                    expr = Expr(syn.statement, syn.engine)
+                except ExpressionSyntaxError as exc:
+                    raise CompileError(render(kpath), str(exc)) from None
+            entries.append(_Entry(key, syn, expr, compile_tree(sub, kpath)))
+        return MapNode(entries)
+    if isinstance(tree, list):
+        return ListNode([compile_tree(x, index(where, i)) for i, x in enumerate(tree)])
+    if isinstance(tree, str):
+        syn = parse_key(tree)
+        if syn.foreach:
+            raise CompileError(render(where), "foreach is not supported on the RHS")
+        if syn.binding:
+            raise CompileError(render(where), "binding is not supported on the RHS")
+        if syn.engine:
+            try:
+                return ExprLeafNode(Expr(syn.statement, syn.engine))
+            except ExpressionSyntaxError as exc:
+                raise CompileError(render(where), str(exc)) from None
+        return LiteralNode(syn.statement)
+    return LiteralNode(tree)
