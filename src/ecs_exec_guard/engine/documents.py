@@ -16,7 +16,6 @@ MAX_DEPTH = 1000
 # kyverno-json's YAML library refuses documents whose aliases expand past
 # a few hundred thousand nodes; we bound the expanded size the same way.
 MAX_EXPANDED_NODES = 4_000_000
-MAX_ALIAS_RATIO_NODES = 400_000
 
 
 def read_bytes(path: str, what: str) -> bytes:
@@ -52,7 +51,7 @@ def parse_json(data: bytes, path: str):
         return orjson.loads(data)
     except orjson.JSONDecodeError as exc:
         msg = str(exc)
-        if "recursion" in msg.lower():
+        if "recursion" in msg.lower() or "depth" in msg.lower():
             raise LoadError(path, "invalid JSON: nesting is too deep") from None
         if "utf-8" in msg.lower() or "utf8" in msg.lower() or "surrogate" in msg.lower():
             # distinguish encoding problems from syntax problems
@@ -215,6 +214,8 @@ def extension(path: str) -> str:
 
 def load_data_file(path: str, what: str):
     """A JSON or YAML file as data; multi-document YAML becomes a list."""
+    if os.path.isdir(path):
+        raise LoadError(path, f"{what} path is a directory, expected a file")
     ext = extension(path)
     if ext not in (".json", ".yaml", ".yml"):
         shown = ext or "no extension"
