@@ -1,0 +1,144 @@
+"""The bundled ECS Exec logging policy, as `scan --payload plan.json` runs it."""
+
+import json
+
+from conftest import REPO
+
+from ecs_exec_guard.cli import main
+
+
+def cluster(address, logging, module=None):
+    cfg = [] if logging is None else [{
+        "execute_command_configuration": [{"kms_key_id": None, "log_configuration": [], "logging": logging}],
+        "managed_storage_configuration": [],
+    }]
+    name = address.rsplit(".", 1)[-1]
+    r = {
+        "address": address, "mode": "managed", "type": "aws_ecs_cluster", "name": name,
+        "provider_name": "registry.terraform.io/hashicorp/aws", "schema_version": 0,
+        "values": {"name": name, "configuration": cfg, "setting": [], "tags": None},
+    }
+    return r
+
+
+def plan(root=(), modules=()):
+    """root: clusters in the root module; modules: (module_address, cluster) pairs."""
+    children = {}
+    for mod, res in modules:
+        children.setdefault(mod, []).append(res)
+    child_modules = [{"address": m, "resources": rs} for m, rs in children.items()]
+    changes = []
+    for res in list(root) + [r for _, r in modules]:
+        mod = next((m for m, r in modules if r is res), None)
+        ch = {
+            "address": res["address"], "mode": "managed", "type": res["type"], "name": res["name"],
+            "change": {"actions": ["create"], "before": None, "after": res["values"], "after_unknown": {}},
+        }
+        if mod:
+            ch["module_address"] = mod
+        changes.append(ch)
+    root_module = {}
+    if root:
+        root_module["resources"] = list(root)
+    if child_modules:
+        root_module["child_modules"] = child_modules
+    return {
+        "format_version": "1.2", "terraform_version": "1.9.5",
+        "planned_values": {"root_module": root_module},
+        "resource_changes": changes,
+        "configuration": {"root_module": {}},
+    }
+
+
+def run(tmp_path, capsys, payload):
+    f = tmp_path / "plan.json"
+    f.write_text(json.dumps(payload))
+    capsys.readouterr()
+    code = main(["scan", "--payload", str(f)])
+    return code, capsys.readouterr().out
+
+
+HEADER = [
+    "Loading policies ...",
+    "Loading bindings ...",
+    "- analyzer -> map[resource:map[type:terraform-plan]]",
+    "Loading payload ...",
+    "Pre processing ...",
+    "Running ( evaluating 1 resource against 1 policy ) ...",
+]
+
+
+def test_root_cluster_with_logging_none_fails_with_reference_output(tmp_path, capsys):
+    code, out = run(tmp_path, capsys, plan(root=[cluster("aws_ecs_cluster.test", "NONE")]))
+    assert code == 1
+    assert out.splitlines() == HEADER + [
+        "- check-ecs-exec-logging / check-ecs-exec-logging /  FAILED",
+        "-> ECS Exec must have logging enabled",
+        " -> all[0].check.~.(planned_values.root_module.resources[?type=='aws_ecs_cluster'])[0].values."
+        "~.(configuration[].execute_command_configuration[])[0].(logging != 'NONE'): Invalid value: false: Expected value: true",
+        "Done",
+    ]
+
+
+def test_default_override_and_absent_configuration_pass(tmp_path, capsys):
+    p = plan(root=[
+        cluster("aws_ecs_cluster.a", "DEFAULT"),
+        cluster("aws_ecs_cluster.b", "OVERRIDE"),
+        cluster("aws_ecs_cluster.c", None),
+    ])
+    code, out = run(tmp_path, capsys, p)
+    assert code == 0
+    assert "- check-ecs-exec-logging / check-ecs-exec-logging /  PASSED" in out.splitlines()
+
+
+def test_clusters_in_child_modules_at_any_depth_are_caught(tmp_path, capsys):
+    p = plan(
+        root=[cluster("aws_ecs_cluster.ok", "DEFAULT")],
+        modules=[
+            ("module.app", cluster("module.app.aws_ecs_cluster.fine", "OVERRIDE")),
+            ("module.app.module.inner", cluster("module.app.module.inner.aws_ecs_cluster.quiet", "NONE")),
+        ],
+    )
+    code, out = run(tmp_path, capsys, p)
+    assert code == 1
+    lines = out.splitlines()
+    assert "- check-ecs-exec-logging / check-ecs-exec-logging /  PASSED" in lines
+    assert "- check-ecs-exec-logging / check-ecs-exec-logging-modules /  FAILED" in lines
+    errors = [line for line in lines if line.startswith(" -> ")]
+    # the second module cluster (index 1 of resource_changes' module clusters) failed
+    assert len(errors) == 1
+    assert "[1].change.after.~.(configuration[].execute_command_configuration[])[0].(logging != 'NONE')" in errors[0]
+
+
+def test_module_only_plan_has_no_error(tmp_path, capsys):
+    p = plan(modules=[("module.x", cluster("module.x.aws_ecs_cluster.c", "NONE"))])
+    code, out = run(tmp_path, capsys, p)
+    assert code == 1
+    assert "ERROR" not in out
+    assert "- check-ecs-exec-logging / check-ecs-exec-logging-modules /  FAILED" in out
+
+
+def test_plan_without_clusters_yields_no_rule_lines(tmp_path, capsys):
+    p = plan()
+    p["planned_values"]["root_module"]["resources"] = [
+        {"address": "aws_s3_bucket.b", "type": "aws_s3_bucket", "mode": "managed", "values": {}}
+    ]
+    code, out = run(tmp_path, capsys, p)
+    assert code == 0
+    assert out.splitlines() == HEADER + ["Done"]
+
+
+def test_bundled_files_are_where_the_layout_says():
+    assert (REPO / "policies" / "check-ecs-exec-logging.yaml").is_file()
+    assert (REPO / "policies" / "terraform-plan.bindings.json").is_file()
+
+
+def test_bundled_policy_is_valid_against_the_shipped_schema():
+    import yaml
+
+    from ecs_exec_guard.engine.schema import first_error
+
+    doc = yaml.safe_load((REPO / "policies" / "check-ecs-exec-logging.yaml").read_text())
+    assert first_error(doc) is None
+    doc["spec"]["rules"][0]["asert"] = {}
+    assert first_error(doc) == "spec.rules[0]: Additional properties are not allowed ('asert' was unexpected)"
