@@ -1,0 +1,448 @@
+import json
+import os
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ecs_exec_guard.terraform import Location, SourceLocator, plan_clusters
+from ecs_exec_guard.terraform.hclindex import index_blocks
+
+WORKSPACE = Path(__file__).parent / "data" / "terraform" / "workspace"
+PLAN_FILE = WORKSPACE / "infra" / "plan.json"
+
+
+def fixture_plan():
+    return json.loads(PLAN_FILE.read_text())
+
+
+def line_of(path: Path, needle: str, after: str | None = None) -> int:
+    """1-based line of the first line containing `needle` (after the first line containing `after`)."""
+    lines = path.read_text().splitlines()
+    start = 0
+    if after is not None:
+        start = next(i for i, line in enumerate(lines) if after in line)
+    return next(i for i, line in enumerate(lines) if i >= start and needle in line) + 1
+
+
+def write(root: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text))
+
+
+CLUSTER_NONE = """\
+resource "aws_ecs_cluster" "{name}" {{
+  configuration {{
+    execute_command_configuration {{
+      logging = "NONE"
+    }}
+  }}
+}}
+"""
+
+
+@pytest.fixture(scope="module")
+def locator():
+    return SourceLocator(str(WORKSPACE), "infra", fixture_plan(), "infra/plan.json")
+
+
+# -- the fixture workspace ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("address", "expected"),
+    [
+        ("aws_ecs_cluster.failing", Location("infra/main.tf", 11, "tf", 14)),
+        ("aws_ecs_cluster.passing", Location("infra/main.tf", 16, "tf", 29)),
+        ("aws_ecs_cluster.tricky", Location("infra/tricky.tf", 26, "tf", 29)),
+        ("module.app.aws_ecs_cluster.app", Location("infra/modules/app/main.tf", 11, "tf", 14)),
+        (
+            "module.app.module.inner[1].aws_ecs_cluster.deep[0]",
+            Location("infra/modules/app/inner/main.tf", 1, "tf", 15),
+        ),
+        ('module.regional["us"].aws_ecs_cluster.regional["blue"]', Location("shared/regional/main.tf", 5, "tf", 14)),
+        ("module.platform.aws_ecs_cluster.this", Location("vendor/ecs/modules/cluster/main.tf", 6, "tf", 9)),
+        ("data.aws_ecs_cluster.existing", Location("infra/main.tf", 46, "tf", 48)),
+    ],
+)
+def test_locates_declarations_in_the_fixture_workspace(locator, address, expected):
+    assert locator.locate(address) == expected
+
+
+def test_every_cluster_of_the_fixture_plan_is_located(locator):
+    kinds = {c.address: locator.locate(c.address).kind for c in plan_clusters(fixture_plan())}
+    assert kinds.pop("aws_ecs_cluster.legacy") == "payload"
+    assert set(kinds.values()) == {"tf"}
+
+
+def test_cluster_missing_from_the_sources_falls_back_to_the_payload_line(locator):
+    expected = line_of(PLAN_FILE, '"address": "aws_ecs_cluster.legacy"')
+    assert locator.locate("aws_ecs_cluster.legacy") == Location("infra/plan.json", expected, "payload")
+    expected = line_of(PLAN_FILE, '"address": "aws_ecs_cluster.retired"')
+    assert locator.locate("aws_ecs_cluster.retired") == Location("infra/plan.json", expected, "payload")
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["aws_ecs_cluster.fake", "aws_ecs_cluster.commented", "aws_ecs_cluster.hashed", "aws_ecs_cluster.nowhere", "x"],
+)
+def test_blocks_in_heredocs_and_comments_are_not_declarations(locator, address):
+    assert locator.locate(address) is None
+
+
+def test_terraform_dir_defaults_to_the_payload_folder():
+    locator = SourceLocator(str(WORKSPACE), None, fixture_plan(), "infra/plan.json")
+    assert locator.locate("module.app.aws_ecs_cluster.app") == Location("infra/modules/app/main.tf", 11, "tf", 14)
+
+
+def test_terraform_dir_and_payload_may_be_absolute():
+    plan_path = str(PLAN_FILE.resolve())
+    locator = SourceLocator(str(WORKSPACE), str(WORKSPACE / "infra"), fixture_plan(), plan_path)
+    assert locator.locate("aws_ecs_cluster.failing") == Location("infra/main.tf", 11, "tf", 14)
+    assert locator.locate("aws_ecs_cluster.legacy").file == "infra/plan.json"
+
+
+def test_registry_module_prefers_the_directory_matching_the_source_subdir():
+    # examples/cluster/ and vendor/ecs/modules/cluster/ both declare aws_ecs_cluster.this;
+    # the source "example-corp/ecs/aws//modules/cluster" points at the second.
+    locator = SourceLocator(str(WORKSPACE), "infra", fixture_plan(), "infra/plan.json")
+    assert locator.locate("module.platform.aws_ecs_cluster.this").file == "vendor/ecs/modules/cluster/main.tf"
+
+
+def test_root_resources_are_found_by_workspace_search_without_a_terraform_dir(tmp_path):
+    write(tmp_path, {"b/main.tf": CLUSTER_NONE.format(name="c"), "a/main.tf": CLUSTER_NONE.format(name="c")})
+    locator = SourceLocator(str(tmp_path), "does-not-exist", {}, "plan.json", b"{}")
+    assert locator.locate("aws_ecs_cluster.c") == Location("a/main.tf", 4, "tf", 7)
+
+
+def test_nonexistent_workspace_or_empty_inputs_give_none(tmp_path):
+    assert SourceLocator(str(tmp_path / "missing"), None, {}, "plan.json").locate("aws_ecs_cluster.c") is None
+    assert SourceLocator(str(tmp_path), None, None, "").locate("aws_ecs_cluster.c") is None
+
+
+# -- module resolution --------------------------------------------------------------------------------
+
+
+def test_local_module_sources_are_followed_relative_to_the_calling_module(tmp_path):
+    write(
+        tmp_path,
+        {
+            "live/prod/main.tf": 'module "svc" {\n  source = "../../mods/svc"\n}\n',
+            "mods/svc/main.tf": 'module "db" {\n  source = "./db"\n}\n',
+            "mods/svc/db/main.tf": "\n\n" + CLUSTER_NONE.format(name="c"),
+            # same block, elsewhere: module resolution must pick the one above
+            "aaa/main.tf": CLUSTER_NONE.format(name="c"),
+        },
+    )
+    plan = {
+        "configuration": {
+            "root_module": {
+                "module_calls": {
+                    "svc": {"source": "../../mods/svc", "module": {"module_calls": {"db": {"source": "./db"}}}}
+                }
+            }
+        }
+    }
+    locator = SourceLocator(str(tmp_path), "live/prod", plan, "live/prod/plan.json", b"")
+    assert locator.locate('module.svc["a"].module.db[3].aws_ecs_cluster.c[0]') == Location(
+        "mods/svc/db/main.tf", 6, "tf", 9
+    )
+
+
+def test_module_source_escaping_the_workspace_is_ignored(tmp_path):
+    workspace = tmp_path / "ws"
+    write(tmp_path, {"outside/main.tf": CLUSTER_NONE.format(name="c"), "ws/root/main.tf": "# root\n"})
+    plan = {"configuration": {"root_module": {"module_calls": {"m": {"source": "../../outside"}}}}}
+    locator = SourceLocator(str(workspace), "root", plan, "root/plan.json", b"{}")
+    assert locator.locate("module.m.aws_ecs_cluster.c") is None
+
+
+def test_terraform_dir_outside_the_workspace_is_ignored(tmp_path):
+    write(tmp_path, {"outside/main.tf": CLUSTER_NONE.format(name="c"), "ws/x.txt": ""})
+    locator = SourceLocator(str(tmp_path / "ws"), "../outside", {}, "plan.json", b"{}")
+    assert locator.locate("aws_ecs_cluster.c") is None
+
+
+def test_symlinks_leading_out_of_the_workspace_are_not_followed(tmp_path):
+    write(tmp_path, {"outside/main.tf": CLUSTER_NONE.format(name="c"), "ws/root/main.tf": "# root\n"})
+    workspace = tmp_path / "ws"
+    os.symlink(tmp_path / "outside" / "main.tf", workspace / "root" / "linked.tf")
+    os.symlink(tmp_path / "outside", workspace / "root" / "linkdir")
+    plan = {"configuration": {"root_module": {"module_calls": {"m": {"source": "./linkdir"}}}}}
+    locator = SourceLocator(str(workspace), "root", plan, "root/plan.json", b"{}")
+    assert locator.locate("aws_ecs_cluster.c") is None
+    assert locator.locate("module.m.aws_ecs_cluster.c") is None
+
+
+def test_symlinks_inside_the_workspace_are_fine(tmp_path):
+    write(tmp_path, {"mods/real/main.tf": CLUSTER_NONE.format(name="c"), "root/main.tf": "# root\n"})
+    os.symlink(tmp_path / "mods" / "real", tmp_path / "root" / "alias")
+    plan = {"configuration": {"root_module": {"module_calls": {"m": {"source": "./alias"}}}}}
+    locator = SourceLocator(str(tmp_path), "root", plan, "root/plan.json", b"{}")
+    assert locator.locate("module.m.aws_ecs_cluster.c") == Location("mods/real/main.tf", 4, "tf", 7)
+
+
+def test_workspace_search_skips_tool_and_vcs_directories(tmp_path):
+    write(
+        tmp_path,
+        {
+            ".terraform/modules/m/main.tf": CLUSTER_NONE.format(name="c"),
+            ".git/x/main.tf": CLUSTER_NONE.format(name="c"),
+            "node_modules/x/main.tf": CLUSTER_NONE.format(name="c"),
+            "root/main.tf": "# root\n",
+        },
+    )
+    payload = b'{"planned_values": {"root_module": {"child_modules": [{"resources": [\n{"address": "module.m.aws_ecs_cluster.c"}]}]}}}'
+    plan = {"configuration": {"root_module": {"module_calls": {"m": {"source": "org/m/aws"}}}}}
+    locator = SourceLocator(str(tmp_path), "root", plan, "root/plan.json", payload)
+    assert locator.locate("module.m.aws_ecs_cluster.c") == Location("root/plan.json", 2, "payload")
+
+
+def test_module_resource_is_not_taken_from_the_root_directory(tmp_path):
+    write(tmp_path, {"root/main.tf": CLUSTER_NONE.format(name="c"), "mods/c/main.tf": CLUSTER_NONE.format(name="c")})
+    plan = {"configuration": {"root_module": {"module_calls": {"m": {"source": "git::https://example.com/mods.git"}}}}}
+    locator = SourceLocator(str(tmp_path), "root", plan, "root/plan.json", b"{}")
+    assert locator.locate("aws_ecs_cluster.c") == Location("root/main.tf", 4, "tf", 7)
+    assert locator.locate("module.m.aws_ecs_cluster.c") == Location("mods/c/main.tf", 4, "tf", 7)
+
+
+def test_missing_module_call_in_configuration_falls_back_to_workspace_search(tmp_path):
+    write(tmp_path, {"root/main.tf": "# root\n", "mods/x/main.tf": CLUSTER_NONE.format(name="c")})
+    locator = SourceLocator(str(tmp_path), "root", {"configuration": "garbage"}, "root/plan.json", b"{}")
+    assert locator.locate("module.gone.aws_ecs_cluster.c") == Location("mods/x/main.tf", 4, "tf", 7)
+
+
+def test_only_tf_files_directly_in_the_module_directory_are_scanned_first(tmp_path):
+    write(
+        tmp_path,
+        {
+            "root/sub/a.tf": CLUSTER_NONE.format(name="c"),
+            "root/z.tf": "\n" + CLUSTER_NONE.format(name="c"),
+            "root/b.tf.json": "{}",
+        },
+    )
+    locator = SourceLocator(str(tmp_path), "root", {}, "root/plan.json", b"{}")
+    assert locator.locate("aws_ecs_cluster.c") == Location("root/z.tf", 5, "tf", 8)
+
+
+# -- scanning ---------------------------------------------------------------------------------------------
+
+
+def locate_in(tmp_path, text, address="aws_ecs_cluster.c"):
+    (tmp_path / "main.tf").write_bytes(text.encode() if isinstance(text, str) else text)
+    return SourceLocator(str(tmp_path), ".", {}, "plan.json", b"{}").locate(address)
+
+
+def test_logging_attribute_must_be_named_exactly_logging(tmp_path):
+    text = """\
+    resource "aws_ecs_cluster" "c" {
+      configuration {
+        execute_command_configuration {
+          s3_logging   = "NONE"
+          logging_mode = "NONE"
+          log_configuration {
+            cloud_watch_encryption_enabled = true
+          }
+          logging = "DEFAULT"
+        }
+      }
+    }
+    """
+    assert locate_in(tmp_path, textwrap.dedent(text)) == Location("main.tf", 1, "tf", 12)
+
+
+def test_single_line_blocks_and_odd_spacing(tmp_path):
+    text = 'resource "aws_ecs_cluster" "c" {\n  configuration { execute_command_configuration { logging\t=  "NONE" } }\n}\n'
+    assert locate_in(tmp_path, text) == Location("main.tf", 2, "tf", 3)
+
+
+def test_crlf_line_endings(tmp_path):
+    text = CLUSTER_NONE.format(name="c").replace("\n", "\r\n")
+    assert locate_in(tmp_path, "# x\r\n" + text) == Location("main.tf", 5, "tf", 8)
+
+
+def test_unquoted_labels(tmp_path):
+    assert locate_in(tmp_path, "resource aws_ecs_cluster c {\n}\n") == Location("main.tf", 1, "tf", 2)
+
+
+def test_unterminated_block_ends_at_the_last_line(tmp_path):
+    text = 'resource "aws_ecs_cluster" "c" {\n  name = "x"\n\n'
+    assert locate_in(tmp_path, text) == Location("main.tf", 1, "tf", 4)
+
+
+def test_data_source_is_distinct_from_resource(tmp_path):
+    text = 'data "aws_ecs_cluster" "c" {\n}\n\nresource "aws_ecs_cluster" "c" {\n}\n'
+    assert locate_in(tmp_path, text, "data.aws_ecs_cluster.c") == Location("main.tf", 1, "tf", 2)
+    assert locate_in(tmp_path, text, "aws_ecs_cluster.c") == Location("main.tf", 4, "tf", 5)
+
+
+def test_invalid_utf8_is_tolerated_and_binary_files_are_skipped(tmp_path):
+    write(tmp_path, {"root/ok.tf": ""})
+    (tmp_path / "root" / "a.tf").write_bytes(b"\x00\x01" + CLUSTER_NONE.format(name="c").encode())
+    (tmp_path / "root" / "b.tf").write_bytes(b"# \xff\xfe latin junk\n" + CLUSTER_NONE.format(name="c").encode())
+    (tmp_path / "root" / "dir.tf").mkdir()
+    locator = SourceLocator(str(tmp_path), "root", {}, "root/plan.json", b"{}")
+    assert locator.locate("aws_ecs_cluster.c") == Location("root/b.tf", 5, "tf", 8)
+
+
+def test_block_with_a_none_line_is_preferred_over_a_bare_declaration(tmp_path):
+    write(
+        tmp_path,
+        {"a.tf": 'resource "aws_ecs_cluster" "c" {\n  name = "c"\n}\n', "b_override.tf": CLUSTER_NONE.format(name="c")},
+    )
+    locator = SourceLocator(str(tmp_path), ".", {}, "plan.json", b"{}")
+    assert locator.locate("aws_ecs_cluster.c") == Location("b_override.tf", 4, "tf", 7)
+
+
+def test_index_blocks_handles_strings_templates_heredocs_and_comments():
+    text = textwrap.dedent(
+        """\
+        locals {
+          e = <<-EOT
+            }
+            resource "aws_ecs_cluster" "heredoc" {
+            EOT
+        }
+        resource "aws_ecs_cluster" "real" { # {
+          a = "}"
+          b = "\\"}"
+          c = "${ {x = "}"}["x"] }"
+          d = "%{ for k in ["}"] }${k}%{ endfor }"
+          /* } */ f = 1 # }
+          g = 2 // }
+          h = <<EOT
+        logging = "NONE"
+        }
+        EOT
+          i = "$${"
+          logging = "NONE"
+        }
+        resource "aws_ecs_cluster" "after" {
+        }
+        """
+    )
+    blocks = index_blocks(text)
+    assert list(blocks) == [("resource", "aws_ecs_cluster", "real"), ("resource", "aws_ecs_cluster", "after")]
+    real = blocks[("resource", "aws_ecs_cluster", "real")]
+    assert (real.start_line, real.end_line, real.logging_none_line) == (7, 20, 19)
+    after = blocks[("resource", "aws_ecs_cluster", "after")]
+    assert (after.start_line, after.end_line, after.logging_none_line) == (21, 22, None)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet='resourcdatlgin_ "{}[]$%#/*<-EOT\n\\=N', max_size=300))
+def test_index_blocks_never_raises(text):
+    for block in index_blocks(text).values():
+        assert 1 <= block.start_line <= block.end_line
+
+
+# -- payload fallback ---------------------------------------------------------------------------------
+
+
+def test_payload_fallback_counts_lines_in_compact_json_with_escaped_keys(tmp_path):
+    address = 'module.m["a<b&\\"c"].aws_ecs_cluster.x["é"]'
+    # Go's encoder writes <, > and & as \\u003c, \\u003e and \\u0026.
+    encoded = json.dumps(address).replace("<", "\\u003c").replace("&", "\\u0026").encode()
+    payload = b'{"planned_values":\n{"root_module":\n{"child_modules":[{"resources":[{"address":' + encoded + b"}]}]}}}"
+    locator = SourceLocator(str(tmp_path), None, {}, "out/plan.json", payload)
+    assert locator.locate(address) == Location("out/plan.json", 3, "payload")
+    assert locator.locate('module.m["a<b"].aws_ecs_cluster.x') is None
+
+
+def test_payload_fallback_prefers_planned_values(tmp_path):
+    payload = {
+        "resource_changes": [{"address": "aws_ecs_cluster.c"}],
+        "planned_values": {"root_module": {"resources": [{"address": "aws_ecs_cluster.c"}]}},
+    }
+    (tmp_path / "plan.json").write_text(json.dumps(payload, indent=1))
+    locator = SourceLocator(str(tmp_path), None, payload, "plan.json")
+    expected = line_of(tmp_path / "plan.json", '"aws_ecs_cluster.c"', after="planned_values")
+    assert locator.locate("aws_ecs_cluster.c") == Location("plan.json", expected, "payload")
+    assert expected > line_of(tmp_path / "plan.json", '"aws_ecs_cluster.c"')
+
+
+def test_payload_is_read_from_disk_when_no_bytes_are_given(tmp_path):
+    (tmp_path / "plans").mkdir()
+    (tmp_path / "plans" / "p.json").write_text('{\n\n  "address" : "aws_ecs_cluster.c"\n}')
+    locator = SourceLocator(str(tmp_path), None, {}, str(tmp_path / "plans" / "p.json"))
+    assert locator.locate("aws_ecs_cluster.c") == Location("plans/p.json", 3, "payload")
+
+
+def test_payload_outside_the_workspace_or_unreadable_gives_none(tmp_path):
+    (tmp_path / "ws").mkdir()
+    (tmp_path / "p.json").write_text('{"address": "aws_ecs_cluster.c"}')
+    assert SourceLocator(str(tmp_path / "ws"), None, {}, str(tmp_path / "p.json")).locate("aws_ecs_cluster.c") is None
+    assert SourceLocator(str(tmp_path / "ws"), None, {}, "missing.json").locate("aws_ecs_cluster.c") is None
+
+
+# -- robustness and speed -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        None,
+        5,
+        "",
+        "module.",
+        "module.m",
+        "aws_ecs_cluster",
+        "a.b.c.d",
+        'module.m["x.aws_ecs_cluster.c',
+        "x[1].y",
+        "...",
+    ],
+)
+def test_odd_addresses_never_raise(locator, address):
+    assert locator.locate(address) is None
+
+
+@pytest.mark.parametrize(
+    "plan",
+    [
+        None,
+        {"configuration": {"root_module": {"module_calls": []}}},
+        {"configuration": {"root_module": {"module_calls": {"app": None}}}},
+        {"configuration": {"root_module": {"module_calls": {"app": {"source": 5, "module": []}}}}},
+        {"configuration": {"root_module": {"module_calls": {"app": {"source": "./modules/app\x00"}}}}},
+    ],
+)
+def test_odd_plans_never_raise(plan):
+    locator = SourceLocator(str(WORKSPACE), "infra", plan, "infra/plan.json")
+    found = locator.locate("module.app.aws_ecs_cluster.app")
+    assert found is not None and found.kind == "tf"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet='module.aws_ecs_cluster[]"0123\\ data', max_size=60))
+def test_arbitrary_addresses_never_raise(address):
+    SourceLocator(str(WORKSPACE), "infra", {}, "infra/plan.json").locate(address)
+
+
+def test_thousands_of_lookups_are_fast(tmp_path):
+    module_calls = {}
+    for m in range(50):
+        body = "".join(CLUSTER_NONE.format(name=f"c{r}") for r in range(10))
+        write(tmp_path, {f"mods/m{m}/main.tf": body})
+        module_calls[f"m{m}"] = {"source": f"../mods/m{m}"}
+    write(tmp_path, {f"noise/n{i}/main.tf": CLUSTER_NONE.format(name=f"n{i}") for i in range(300)})
+    (tmp_path / "root").mkdir()
+    addresses = [f"module.m{m}[{i}].aws_ecs_cluster.c{r}[{i}]" for m in range(50) for r in range(10) for i in range(10)]
+    payload = json.dumps({"resource_changes": [{"address": a} for a in addresses]}, indent=1).encode()
+    plan = {"configuration": {"root_module": {"module_calls": module_calls}}}
+    started = time.perf_counter()
+    locator = SourceLocator(str(tmp_path), "root", plan, "root/plan.json", payload)
+    found = [locator.locate(a) for a in addresses]
+    missing = [locator.locate(f"module.m1.aws_ecs_cluster.gone{i}") for i in range(200)]
+    elapsed = time.perf_counter() - started
+    assert len(addresses) == 5000
+    assert found[0] == Location("mods/m0/main.tf", 4, "tf", 7)
+    assert found[-1] == Location("mods/m49/main.tf", 67, "tf", 70)
+    assert all(f is not None and f.kind == "tf" for f in found)
+    assert missing == [None] * 200
+    assert elapsed < 5, elapsed
