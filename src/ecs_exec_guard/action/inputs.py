@@ -1,0 +1,180 @@
+"""The action's inputs: read from ``INPUT_*`` variables, checked, paths resolved.
+
+Every path a user gives is relative to the workspace (``GITHUB_WORKSPACE``,
+the container's working directory) and must stay inside it once symbolic
+links are resolved. Anything wrong raises :class:`InputError` with a
+one-line message naming the input.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import re
+from dataclasses import dataclass, field
+
+from actions_toolkit import core
+
+FAIL_ON = ("violations", "errors", "never")
+_GLOB_CHARS = re.compile(r"[*?\[]")
+_TRUE = {"true", "True", "TRUE"}
+_FALSE = {"false", "False", "FALSE"}
+
+
+class InputError(Exception):
+    """An input the action cannot work with; ``str()`` is one line."""
+
+
+@dataclass
+class ActionInputs:
+    workspace: str
+    payloads: list[str]  # absolute paths, in order, no duplicates
+    policies: list[str] = field(default_factory=list)  # absolute; empty: the bundled policy
+    bindings: str | None = None
+    terraform_dir: str | None = None
+    fail_on: str = "violations"
+    annotations: bool = True
+    summary: bool = True
+    sarif_file: str | None = None  # absolute
+
+
+def workspace_dir() -> str:
+    return os.path.realpath(os.environ.get("GITHUB_WORKSPACE") or os.getcwd())
+
+
+def split_list(value: str) -> list[str]:
+    """Entries separated by newlines or commas, trimmed, empty ones dropped."""
+    return [part.strip() for part in re.split(r"[\n,]", value) if part.strip()]
+
+
+def relative(path: str, workspace: str) -> str:
+    """``path`` relative to the workspace, with ``/`` separators."""
+    rel = os.path.relpath(path, workspace)
+    return rel.replace(os.sep, "/")
+
+
+def _inside(path: str, workspace: str) -> bool:
+    real = os.path.realpath(path)
+    return real == workspace or real.startswith(workspace.rstrip(os.sep) + os.sep)
+
+
+def resolve_path(name: str, value: str, workspace: str) -> str:
+    """An absolute path for ``value`` (relative to the workspace), refused when it leaves it."""
+    if "\x00" in value:
+        raise InputError(f"{name}: the path holds a NUL character")
+    path = os.path.normpath(os.path.join(workspace, value))
+    if not _inside(path, workspace):
+        raise InputError(f"{name}: {value!r} is outside the workspace ({workspace})")
+    return path
+
+
+def expand(name: str, entries: list[str], workspace: str, *, want: str = "file") -> list[str]:
+    """Expand each entry (a path or a glob pattern) to existing paths; sorted per pattern."""
+    out: list[str] = []
+    seen: set[str] = set()
+    for entry in entries:
+        if _GLOB_CHARS.search(entry):
+            resolve_path(name, _static_prefix(entry), workspace)
+            pattern = os.path.join(workspace, entry)
+            matches = sorted(glob.glob(pattern, recursive=True))
+            found = [os.path.normpath(m) for m in matches if _kind_ok(m, want)]
+            found = [m for m in found if _inside(m, workspace)]
+            if not found:
+                raise InputError(f"{name}: no {_what(want)} matches {entry!r} in the workspace")
+        else:
+            path = resolve_path(name, entry, workspace)
+            if not os.path.exists(path):
+                raise InputError(f"{name}: {entry!r} not found in the workspace")
+            if not _kind_ok(path, want):
+                raise InputError(f"{name}: {entry!r} is a {'folder' if os.path.isdir(path) else 'special file'}, expected a {_what(want)}")
+            found = [path]
+        for path in found:
+            if path not in seen:
+                seen.add(path)
+                out.append(path)
+    return out
+
+
+def _static_prefix(pattern: str) -> str:
+    """The part of a glob pattern before its first wildcard component (for the containment check)."""
+    parts = re.split(r"[\\/]", pattern)
+    static = []
+    for part in parts:
+        if _GLOB_CHARS.search(part):
+            break
+        static.append(part)
+    return "/".join(static) or "."
+
+
+def _kind_ok(path: str, want: str) -> bool:
+    if want == "file":
+        return os.path.isfile(path)
+    if want == "dir":
+        return os.path.isdir(path)
+    return os.path.isfile(path) or os.path.isdir(path)
+
+
+def _what(want: str) -> str:
+    return {"file": "file", "dir": "folder"}.get(want, "file or folder")
+
+
+def _boolean(name: str, default: bool) -> bool:
+    raw = core.get_input(name)
+    if raw == "":
+        return default
+    if raw in _TRUE:
+        return True
+    if raw in _FALSE:
+        return False
+    raise InputError(f"{name}: expected true or false, got {raw!r}")
+
+
+def read_inputs(workspace: str | None = None) -> ActionInputs:
+    """Read and check every input of action.yml."""
+    workspace = workspace or workspace_dir()
+    if not os.path.isdir(workspace):
+        raise InputError(f"workspace {workspace!r} is not a folder")
+
+    fail_on = (core.get_input("fail-on") or "violations").lower()
+    if fail_on not in FAIL_ON:
+        raise InputError(f"fail-on: expected one of {', '.join(FAIL_ON)}, got {core.get_input('fail-on')!r}")
+    annotations = _boolean("annotations", True)
+    summary = _boolean("summary", True)
+
+    payload_entries = split_list(core.get_input("payload"))
+    if not payload_entries:
+        raise InputError("payload: required; give the path of a `terraform show -json` file")
+    payloads = expand("payload", payload_entries, workspace, want="file")
+
+    policies = expand("policy", split_list(core.get_input("policy")), workspace, want="any")
+
+    bindings = None
+    raw_bindings = core.get_input("bindings")
+    if raw_bindings:
+        bindings = expand("bindings", [raw_bindings], workspace, want="file")[0]
+
+    terraform_dir = None
+    raw_dir = core.get_input("terraform-dir")
+    if raw_dir:
+        terraform_dir = resolve_path("terraform-dir", raw_dir, workspace)
+        if not os.path.isdir(terraform_dir):
+            raise InputError(f"terraform-dir: {raw_dir!r} is not a folder in the workspace")
+
+    sarif_file = None
+    raw_sarif = core.get_input("sarif-file")
+    if raw_sarif:
+        sarif_file = resolve_path("sarif-file", raw_sarif, workspace)
+        if os.path.isdir(sarif_file):
+            raise InputError(f"sarif-file: {raw_sarif!r} is a folder, expected a file name")
+
+    return ActionInputs(
+        workspace=workspace,
+        payloads=payloads,
+        policies=policies,
+        bindings=bindings,
+        terraform_dir=terraform_dir,
+        fail_on=fail_on,
+        annotations=annotations,
+        summary=summary,
+        sarif_file=sarif_file,
+    )

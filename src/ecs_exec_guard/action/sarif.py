@@ -1,0 +1,143 @@
+"""SARIF 2.1.0 for GitHub code scanning: one result per failing resource and rule."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from urllib.parse import quote
+
+from .. import __version__
+
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+SARIF_VERSION = "2.1.0"
+SRCROOT = "%SRCROOT%"
+# GitHub code scanning reads `security-severity` (a number as a string) to rank alerts.
+SECURITY_SEVERITY = {"low": "3.0", "medium": "5.5", "high": "8.0", "critical": "9.5"}
+DEFAULT_INFORMATION_URI = "https://pypi.org/project/ecs-exec-guard/"
+
+
+def information_uri() -> str:
+    repo = os.environ.get("GITHUB_ACTION_REPOSITORY", "")
+    server = os.environ.get("GITHUB_SERVER_URL") or "https://github.com"
+    if repo and "/" in repo and not any(c.isspace() for c in repo):
+        return f"{server.rstrip('/')}/{repo}"
+    return DEFAULT_INFORMATION_URI
+
+
+def _text(value) -> str:
+    return " ".join(str(value).split()) if value is not None else ""
+
+
+def _rule_descriptor(policy, rule_name: str) -> dict:
+    a = policy.annotations
+    title = _text(a.get("policies.kyverno.io/title")) or policy.name
+    description = _text(a.get("policies.kyverno.io/description")) or title
+    remediation = _text(a.get("ecs-exec-guard.io/remediation"))
+    severity = _text(a.get("policies.kyverno.io/severity")).lower()
+    category = _text(a.get("policies.kyverno.io/category"))
+    properties: dict = {"tags": ["security", "terraform"] + ([category] if category else [])}
+    if severity:
+        properties["severity"] = severity
+    if severity in SECURITY_SEVERITY:
+        properties["security-severity"] = SECURITY_SEVERITY[severity]
+    if category:
+        properties["category"] = category
+    descriptor: dict = {
+        "id": f"{policy.name}/{rule_name}",
+        "name": rule_name,
+        "shortDescription": {"text": title},
+        "fullDescription": {"text": description},
+        "defaultConfiguration": {"level": "error"},
+        "properties": properties,
+    }
+    if remediation:
+        descriptor["help"] = {"text": remediation}
+    return descriptor
+
+
+def _uri(path: str) -> str:
+    return quote(path.replace(os.sep, "/"), safe="/-._~")
+
+
+def build_sarif(payloads, policies, findings, failures) -> dict:
+    """The SARIF log of a run; ``findings``/``failures`` in report order."""
+    rules: list[dict] = []
+    rule_index: dict[str, int] = {}
+
+    def index_of(policy, rule_name: str) -> int:
+        rid = f"{policy.name}/{rule_name}"
+        if rid not in rule_index:
+            rule_index[rid] = len(rules)
+            rules.append(_rule_descriptor(policy, rule_name))
+        return rule_index[rid]
+
+    for policy in policies:
+        for rule in policy.rules:
+            index_of(policy, rule.name)
+
+    results = []
+    for f in findings:
+        by_rule: dict[tuple[int, str], list] = {}
+        for issue in f.issues:
+            by_rule.setdefault((id(issue.policy), issue.rule), []).append(issue)
+        for issues in by_rule.values():
+            policy, rule_name = issues[0].policy, issues[0].rule
+            idx = index_of(policy, rule_name)
+            messages = []
+            for i in issues:
+                m = i.message or f"{policy.name} / {rule_name} failed"
+                if m not in messages:
+                    messages.append(m)
+            text = f"{f.subject}: {'; '.join(messages)}"
+            if f.logging == "NONE":
+                text += ' (ECS Exec logging = "NONE")'
+            physical: dict = {"artifactLocation": {"uri": _uri(f.file), "uriBaseId": SRCROOT}}
+            if f.line:
+                physical["region"] = {"startLine": f.line}
+            location: dict = {"physicalLocation": physical}
+            if f.address:
+                location["logicalLocations"] = [{"fullyQualifiedName": f.address, "kind": "resource"}]
+            key = f"{rules[idx]['id']}|{f.payload}|{f.address or f.resource_index}"
+            results.append(
+                {
+                    "ruleId": rules[idx]["id"],
+                    "ruleIndex": idx,
+                    "level": "error",
+                    "message": {"text": text},
+                    "locations": [location],
+                    "partialFingerprints": {"ecsExecGuard/v1": hashlib.sha256(key.encode()).hexdigest()},
+                    "properties": {"field": issues[0].field, "plan": f.payload},
+                }
+            )
+
+    notifications = [
+        {
+            "level": "error",
+            "message": {"text": f"{e.policy.name} / {e.rule} on {e.payload}: {e.error}"},
+            "descriptor": {"id": f"{e.policy.name}/{e.rule}"},
+        }
+        for e in failures
+    ]
+    invocation: dict = {"executionSuccessful": not failures}
+    if notifications:
+        invocation["toolExecutionNotifications"] = notifications
+    return {
+        "$schema": SARIF_SCHEMA,
+        "version": SARIF_VERSION,
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "ecs-exec-guard",
+                        "version": __version__,
+                        "semanticVersion": __version__,
+                        "informationUri": information_uri(),
+                        "rules": rules,
+                    }
+                },
+                "invocations": [invocation],
+                "artifacts": [{"location": {"uri": _uri(p.rel), "uriBaseId": SRCROOT}} for p in payloads],
+                "results": results,
+            }
+        ],
+    }

@@ -1,0 +1,123 @@
+"""The job summary: Markdown rendered from ``summary.md.j2``, kept under GitHub's size cap.
+
+Every untrusted string (addresses, names, messages, values, paths, policy
+annotations) goes through :func:`md`, which makes it plain text in both
+HTML and GitHub Markdown: HTML special characters become entities,
+Markdown punctuation is backslash-escaped, braces become entities (so no
+``{{`` survives), line breaks are collapsed and long texts shortened.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+
+from markupsafe import Markup, escape
+
+# GitHub refuses a step summary over 1 MiB; keep a margin for what others append.
+SUMMARY_CAP = 1024 * 1024
+SUMMARY_BUDGET = 1000 * 1024
+MAX_TEXT = 600  # characters kept of one untrusted text
+
+_LINE_BREAKS = re.compile(r"\r\n|[\r\n\u2028\u2029\x0b\x0c\x85]")
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+# Markdown punctuation that can start or end syntax (emphasis, code, links, tables,
+# headings, strikethrough, math); `_` only where it can delimit emphasis.
+_MD_PUNCT = re.compile(r"[\\`*\[\]|#~$!]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
+_BRACES = {"{": "&#123;", "}": "&#125;"}
+
+
+def md(value, newline: str = " ", limit: int = MAX_TEXT) -> Markup:
+    """Untrusted text as inert Markdown/HTML (``newline`` replaces line breaks)."""
+    text = "" if value is None else str(value)
+    if limit and len(text) > limit:
+        text = text[:limit] + "…"
+    text = _CONTROL.sub("", text)
+    lines = _LINE_BREAKS.split(text)
+    out = []
+    for line in lines:
+        line = _MD_PUNCT.sub(lambda m: "\\" + m.group(0), line)
+        line = str(escape(line))
+        line = line.replace("{", _BRACES["{"]).replace("}", _BRACES["}"])
+        out.append(line)
+    return Markup(newline.join(out))
+
+
+def md_block(value, limit: int = MAX_TEXT) -> Markup:
+    """Like :func:`md`, keeping line breaks as ``<br>``."""
+    return md(value, "<br>", limit)
+
+
+@functools.cache
+def _template():
+    from ..templating import environment
+
+    env = environment(autoescape=True).overlay()
+    env.filters["md"] = md
+    env.filters["md_block"] = md_block
+    return env.get_template("summary.md.j2")
+
+
+@dataclass
+class Limits:
+    clusters: int = 1000  # rows of the cluster table
+    violations: int = 200  # failing resources shown in detail
+    errors: int = 100  # rule errors listed
+
+    def halved(self) -> Limits:
+        return Limits(max(self.clusters // 2, 0), max(self.violations // 2, 0), max(self.errors // 2, 0))
+
+    @property
+    def exhausted(self) -> bool:
+        return self.clusters == 0 and self.violations == 0 and self.errors == 0
+
+
+@dataclass
+class SummaryData:
+    result: str  # pass / fail / error
+    payloads: list = field(default_factory=list)  # PayloadResult
+    policies: list = field(default_factory=list)  # Policy
+    findings: list = field(default_factory=list)  # Finding, in report order
+    failures: list = field(default_factory=list)  # RuleFailure
+    input_error: str | None = None
+    fail_on: str = "violations"
+    report: str | None = None
+    sarif: str | None = None
+
+
+def _policy_view(p) -> dict:
+    a = p.annotations
+    return {
+        "name": p.name,
+        "title": p.title,
+        "severity": a.get("policies.kyverno.io/severity"),
+        "category": a.get("policies.kyverno.io/category"),
+        "description": a.get("policies.kyverno.io/description"),
+        "remediation": a.get("ecs-exec-guard.io/remediation"),
+        "source": p.source,
+    }
+
+
+def render(data: SummaryData, budget: int = SUMMARY_BUDGET, limits: Limits | None = None) -> str:
+    """The summary, shortened (with counts of what was left out) until it fits ``budget`` bytes."""
+    limits = limits or Limits()
+    clusters = [row for pr in data.payloads for row in pr.clusters]
+    while True:
+        text = _template().render(
+            data=data,
+            clusters=clusters[: limits.clusters],
+            clusters_left=max(len(clusters) - limits.clusters, 0),
+            cluster_count=len(clusters),
+            failing_clusters=sum(1 for row in clusters if row.failed),
+            findings=data.findings[: limits.violations],
+            findings_left=max(len(data.findings) - limits.violations, 0),
+            failures=data.failures[: limits.errors],
+            failures_left=max(len(data.failures) - limits.errors, 0),
+            policies=[_policy_view(p) for p in data.policies],
+            many_payloads=len(data.payloads) > 1,
+        )
+        text = text.strip("\n") + "\n"
+        if len(text.encode("utf-8")) <= budget or limits.exhausted:
+            return text
+        limits = limits.halved()
