@@ -1,0 +1,361 @@
+"""Value helpers shared by the interpreter and the functions.
+
+Values are plain JSON-like Python objects: ``dict``, ``list``, ``str``,
+``int``/``float`` (never ``bool``), ``bool`` and ``None``.  The reference
+implementation stores every number as a float64, so numbers compare by value
+whatever their Python type, while booleans are never numbers.
+"""
+
+from __future__ import annotations
+
+import math
+import struct
+from decimal import Decimal
+from typing import Any
+
+from .errors import JPRuntimeError
+
+_NUMBER_TYPES = (int, float)
+
+
+class ExpRef:
+    """An expression reference (``&expr``) bound to the scope it was made in."""
+
+    __slots__ = ("fn", "ctx")
+
+    def __init__(self, fn, ctx) -> None:
+        self.fn = fn
+        self.ctx = ctx
+
+    def __call__(self, value: Any) -> Any:
+        return self.fn(value, self.ctx)
+
+    def __repr__(self) -> str:  # pragma: no cover - debugging aid
+        return "<expref>"
+
+
+def is_number(value: Any) -> bool:
+    t = type(value)
+    return t is int or t is float
+
+
+def is_false(value: Any) -> bool:
+    """JMESPath falsiness: null, false, empty string, array or object."""
+    if value is None or value is False:
+        return True
+    t = type(value)
+    if t is str or t is list or t is dict:
+        return not value
+    if isinstance(value, (str, list, dict)):
+        return not value
+    return False
+
+
+def deep_equal(a: Any, b: Any) -> bool:
+    """Structural equality where 1 == 1.0 but true != 1."""
+    ta = type(a)
+    tb = type(b)
+    if ta is tb:
+        if ta is dict:
+            if len(a) != len(b):
+                return False
+            for key, value in a.items():
+                if key not in b or not deep_equal(value, b[key]):
+                    return False
+            return True
+        if ta is list:
+            if len(a) != len(b):
+                return False
+            for x, y in zip(a, b):
+                if not deep_equal(x, y):
+                    return False
+            return True
+        return a == b
+    if (ta is int or ta is float) and (tb is int or tb is float):
+        return a == b
+    if isinstance(a, dict) and isinstance(b, dict):
+        return deep_equal(dict(a), dict(b))
+    if isinstance(a, list) and isinstance(b, list):
+        return deep_equal(list(a), list(b))
+    if isinstance(a, str) and isinstance(b, str):
+        return str(a) == str(b)
+    return False
+
+
+def type_name(value: Any) -> str:
+    """The JMESPath type name of a value."""
+    if value is None:
+        return "null"
+    if value is True or value is False:
+        return "boolean"
+    if isinstance(value, _NUMBER_TYPES):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    if isinstance(value, dict):
+        return "object"
+    if isinstance(value, ExpRef):
+        return "expref"
+    return "unknown"
+
+
+def copy_value(value: Any) -> Any:
+    """Deep copy of the containers of a JSON-like value."""
+    t = type(value)
+    if t is list:
+        return [copy_value(v) for v in value]
+    if t is dict:
+        return {k: copy_value(v) for k, v in value.items()}
+    return value
+
+
+# ---------------------------------------------------------------------------
+# Number formatting the way Go's strconv / fmt / encoding/json do it.
+# ---------------------------------------------------------------------------
+
+
+def _shortest_digits(f: float) -> tuple[str, int]:
+    """Shortest round-trip decimal digits of ``abs(f)`` and the position of
+    the decimal point (``0.digits * 10**dp``)."""
+    sign, digits, exponent = Decimal(repr(abs(f))).as_tuple()
+    text = "".join(map(str, digits)).rstrip("0")
+    if not text:
+        return "0", 1
+    # strip leading zeros (Decimal('0.001') has digits (1,))
+    lead = len(text) - len(text.lstrip("0"))
+    text = text[lead:]
+    nd_total = len(digits)
+    dp = nd_total + exponent - lead
+    return text, dp
+
+
+def _format_e(digits: str, dp: int, neg: bool, min_exp_digits: int = 2) -> str:
+    exp = dp - 1
+    mant = digits[0]
+    if len(digits) > 1:
+        mant += "." + digits[1:]
+    sign = "-" if exp < 0 else "+"
+    e = str(abs(exp)).rjust(min_exp_digits, "0")
+    return ("-" if neg else "") + mant + "e" + sign + e
+
+
+def _format_f(digits: str, dp: int, neg: bool) -> str:
+    nd = len(digits)
+    if dp <= 0:
+        text = "0." + "0" * (-dp) + digits
+    elif dp >= nd:
+        text = digits + "0" * (dp - nd)
+    else:
+        text = digits[:dp] + "." + digits[dp:]
+    return ("-" if neg else "") + text
+
+
+def go_format_float_g(f: float) -> str:
+    """Go ``strconv.FormatFloat(f, 'g', -1, 64)`` (also ``fmt`` ``%v``)."""
+    if math.isnan(f):
+        return "NaN"
+    if math.isinf(f):
+        return "+Inf" if f > 0 else "-Inf"
+    neg = math.copysign(1.0, f) < 0
+    if f == 0:
+        return "-0" if neg else "0"
+    digits, dp = _shortest_digits(f)
+    exp = dp - 1
+    # Go: shortest 'g' uses precision 6 to choose between %e and %f.
+    if exp < -4 or exp >= 6:
+        return _format_e(digits, dp, neg)
+    return _format_f(digits, dp, neg)
+
+
+def go_format_float_f(f: float) -> str:
+    """Go ``strconv.FormatFloat(f, 'f', -1, 64)``."""
+    neg = math.copysign(1.0, f) < 0
+    if f == 0:
+        return "-0" if neg else "0"
+    digits, dp = _shortest_digits(f)
+    return _format_f(digits, dp, neg)
+
+
+def float32_shortest_f(f: float) -> str:
+    """Go ``strconv.FormatFloat(f, 'f', -1, 32)``: the value rounded to a
+    float32 and printed with the fewest digits that identify that float32."""
+    try:
+        f32 = struct.unpack("f", struct.pack("f", f))[0]
+    except OverflowError:
+        f32 = math.copysign(math.inf, f)
+    if math.isnan(f32):
+        return "NaN"
+    if math.isinf(f32):
+        return "+Inf" if f32 > 0 else "-Inf"
+    if f32 == 0:
+        return "-0" if math.copysign(1.0, f32) < 0 else "0"
+    packed = struct.pack("f", f32)
+    for precision in range(1, 10):
+        text = f"{f32:.{precision - 1}e}"
+        if struct.pack("f", float(text)) == packed:
+            break
+    mant, _, exp = text.partition("e")
+    neg = mant.startswith("-")
+    mant = mant.lstrip("-").replace(".", "").rstrip("0") or "0"
+    return _format_f(mant, int(exp) + 1, neg)
+
+
+def go_format_number_v(n: Any) -> str:
+    """How Go's ``%v`` prints a JSON number (always a float64 there)."""
+    if type(n) is int:
+        if abs(n) < 10**21:
+            try:
+                return go_format_float_g(float(n))
+            except OverflowError:
+                return str(n)
+        return go_format_float_g(float(n))
+    return go_format_float_g(n)
+
+
+def go_sprint_v(value: Any) -> str:
+    """Go ``fmt.Sprintf("%v", value)`` for JSON-like values."""
+    if value is None:
+        return "<nil>"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, _NUMBER_TYPES):
+        return go_format_number_v(value)
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list):
+        return "[" + " ".join(go_sprint_v(v) for v in value) + "]"
+    if isinstance(value, dict):
+        items = sorted(value.items())
+        return "map[" + " ".join(f"{k}:{go_sprint_v(v)}" for k, v in items) + "]"
+    if isinstance(value, ExpRef):
+        return "<expref>"
+    return str(value)
+
+
+# ---------------------------------------------------------------------------
+# JSON encoding the way Go's encoding/json does it (used by to_string).
+# ---------------------------------------------------------------------------
+
+_ESCAPES = {
+    '"': '\\"',
+    "\\": "\\\\",
+    "\n": "\\n",
+    "\r": "\\r",
+    "\t": "\\t",
+    "\b": "\\b",
+    "\f": "\\f",
+    "<": "\\u003c",
+    ">": "\\u003e",
+    "&": "\\u0026",
+    "\u2028": "\\u2028",
+    "\u2029": "\\u2029",
+}
+for _i in range(0x20):
+    _ESCAPES.setdefault(chr(_i), f"\\u{_i:04x}")
+_NEEDS_ESCAPE = frozenset(_ESCAPES)
+
+
+def go_json_string(s: str) -> str:
+    if not _NEEDS_ESCAPE.intersection(s):
+        out = s
+    else:
+        out = "".join(_ESCAPES.get(ch, ch) for ch in s)
+    # lone surrogates cannot be encoded as UTF-8; Go writes U+FFFD
+    if any("\ud800" <= ch <= "\udfff" for ch in out):
+        out = "".join("\ufffd" if "\ud800" <= ch <= "\udfff" else ch for ch in out)
+    return '"' + out + '"'
+
+
+def go_json_number(n: Any) -> str:
+    if type(n) is int and abs(n) < 10**21:
+        return str(n)
+    f = float(n)
+    if math.isnan(f) or math.isinf(f):
+        raise JPRuntimeError("json: unsupported value: " + go_format_float_g(f))
+    a = abs(f)
+    if a != 0 and (a < 1e-6 or a >= 1e21):
+        neg = f < 0
+        digits, dp = _shortest_digits(f)
+        text = _format_e(digits, dp, neg)
+        # Go cleans e-09 into e-9
+        if len(text) >= 4 and text[-4] == "e" and text[-3] == "-" and text[-2] == "0":
+            text = text[:-2] + text[-1]
+        return text
+    return go_format_float_f(f)
+
+
+def go_json_dumps(value: Any) -> str:
+    """Compact JSON text as Go's ``json.Marshal`` writes it (sorted keys)."""
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, str):
+        return go_json_string(value)
+    if isinstance(value, _NUMBER_TYPES):
+        return go_json_number(value)
+    if isinstance(value, list):
+        return "[" + ",".join(go_json_dumps(v) for v in value) + "]"
+    if isinstance(value, dict):
+        parts = [go_json_string(k) + ":" + go_json_dumps(value[k]) for k in sorted(value)]
+        return "{" + ",".join(parts) + "}"
+    if isinstance(value, ExpRef):
+        raise JPRuntimeError("json: unsupported type: func(interface {}) (interface {}, error)")
+    raise JPRuntimeError(f"json: unsupported type: {type(value).__name__}")
+
+
+# ---------------------------------------------------------------------------
+# Go string helpers
+# ---------------------------------------------------------------------------
+
+
+def _map_simple(s: str, method: str) -> str:
+    if s.isascii():
+        return getattr(s, method)()
+    out = []
+    for ch in s:
+        mapped = getattr(ch, method)()
+        out.append(mapped if len(mapped) == 1 else ch)
+    return "".join(out)
+
+
+def go_to_upper(s: str) -> str:
+    """``strings.ToUpper``: per-rune simple case mapping."""
+    return _map_simple(s, "upper")
+
+
+def go_to_lower(s: str) -> str:
+    """``strings.ToLower``: per-rune simple case mapping."""
+    return _map_simple(s, "lower")
+
+
+def _fold(ch: str) -> str:
+    low = ch.lower()
+    if len(low) == 1:
+        up = low.upper()
+        return up if len(up) == 1 else low
+    up = ch.upper()
+    return up if len(up) == 1 else ch
+
+
+def go_equal_fold(a: str, b: str) -> bool:
+    """``strings.EqualFold``: simple Unicode case folding, rune by rune."""
+    if a == b:
+        return True
+    if len(a) != len(b):
+        return False
+    for x, y in zip(a, b):
+        if x != y and _fold(x) != _fold(y):
+            return False
+    return True
+
+
+def go_is_space(ch: str) -> bool:
+    """``unicode.IsSpace``."""
+    return ch in "\t\n\v\f\r \x85\xa0" or (ord(ch) > 0xFF and ch.isspace())
