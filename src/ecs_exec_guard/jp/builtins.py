@@ -279,6 +279,9 @@ def _not_null(args):
     return None
 
 
+_MAX_PADDING = 1 << 26
+
+
 def _pad(name: str, args: list, left: bool):
     s = args[0]
     width = to_positive_integer(args[1])
@@ -293,7 +296,9 @@ def _pad(name: str, args: list, left: bool):
                 "to be a string of length 1"
             )
     length = max(0, width - len(s.encode("utf-8", "surrogatepass")))
-    padding = chars * length
+    if length * len(chars) > _MAX_PADDING:
+        raise JPRuntimeError(f"invalid value, the function '{name}' cannot pad to a width of {width}")
+    padding = chars * length if chars and length else ""
     return padding + s if left else s + padding
 
 

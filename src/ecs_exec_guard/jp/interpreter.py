@@ -50,6 +50,10 @@ def lookup_variable(scope: Any, name: str) -> Any:
         return scope[name]
     except KeyError:
         raise JPRuntimeError(f"variable not defined: {name}") from None
+    except JPRuntimeError:
+        raise
+    except Exception as exc:  # a lazily computed variable failed
+        raise JPRuntimeError(f"variable {name}: {exc}") from None
 
 
 def _number(v: Any) -> bool:
@@ -500,7 +504,7 @@ class Compiler:
         function = self.functions.get(name)
         if function is None:
             raise JPSyntaxError(f"unknown function: {name}")
-        args = [self.compile(child) for child in node["children"]]
+        args = [self._argument(child) for child in node["children"]]
         if len(args) == 1:
             (only,) = args
 
@@ -514,13 +518,25 @@ class Compiler:
 
         return call
 
-    def _expref(self, node):
+    def _argument(self, node):
+        if node["type"] != "expref":
+            return self.compile(node)
         (child,) = (self.compile(ch) for ch in node["children"])
 
         def expref(v, c):
             return ExpRef(child, c)
 
         return expref
+
+    def _expref(self, node):
+        # An expression reference is only meaningful as a function argument;
+        # anywhere else it would put a non-JSON value into the result.
+        self.compile(node["children"][0])
+
+        def expref_value(v, c):
+            raise JPRuntimeError("an expression reference (&...) can only be a function argument")
+
+        return expref_value
 
     def _let(self, node):
         *assigns, body_node = node["children"]
