@@ -102,13 +102,19 @@ class Expression:
         return result
 
 
-@lru_cache(maxsize=2048)
 def compile_expression(text: str) -> Expression:
-    """Parse and compile ``text``.
+    """Parse and compile ``text`` (compiled expressions are cached by text).
 
     Raises :class:`JPSyntaxError` for a syntax error or a call to an unknown
     function.
     """
+    if not isinstance(text, str):
+        raise JPSyntaxError(f"expression must be a string, not {type(text).__name__}")
+    return _compile_cached(text)
+
+
+@lru_cache(maxsize=2048)
+def _compile_cached(text: str) -> Expression:
     ast = parse(text)
     for name in function_names_used(ast):
         if name not in _FUNCTIONS:

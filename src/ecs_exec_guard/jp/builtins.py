@@ -403,8 +403,6 @@ _SPECIAL_FLOAT = {
     "+infinity": math.inf,
     "-infinity": -math.inf,
     "nan": math.nan,
-    "+nan": math.nan,
-    "-nan": math.nan,
 }
 
 

@@ -35,6 +35,8 @@ from .values import (
     go_to_lower,
     go_to_upper,
     is_number,
+    may_hold_surrogates,
+    scrub_surrogates,
 )
 
 _PREFIX = "JMESPath function '{}': "
@@ -564,7 +566,8 @@ _GO_JSON = json.JSONDecoder(parse_float=_json_float, parse_constant=_reject_cons
 
 def _decode_json(decoder: json.JSONDecoder, text: str):
     try:
-        return decoder.decode(text)
+        value = decoder.decode(text)
+        return scrub_surrogates(value) if may_hold_surrogates(text) else value
     except RecursionError:
         raise JPRuntimeError("exceeded max depth") from None
     except ValueError as exc:

@@ -19,6 +19,7 @@ from jmespath import lexer as jp_lexer
 from jmespath import parser as jp_parser
 
 from .errors import JPSyntaxError
+from .values import may_hold_surrogates, scrub_surrogates
 
 
 def _reject_constant(name: str) -> Any:
@@ -35,6 +36,8 @@ class _Lexer(jp_lexer.Lexer):
         lexeme = token.replace("\\`", "`")
         try:
             parsed = _strict_json.decode(lexeme)
+            if may_hold_surrogates(lexeme):
+                parsed = scrub_surrogates(parsed)
         except ValueError as exc:
             raise jp_exceptions.LexerError(
                 lexer_position=start,

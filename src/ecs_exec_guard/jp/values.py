@@ -101,6 +101,28 @@ def type_name(value: Any) -> str:
     return "unknown"
 
 
+def scrub_surrogates(value: Any) -> Any:
+    """Replace lone UTF-16 surrogates (from JSON ``\\ud800`` escapes) with
+    U+FFFD, as Go's JSON decoder does."""
+    t = type(value)
+    if t is str:
+        if any("\ud800" <= ch <= "\udfff" for ch in value):
+            return "".join("\ufffd" if "\ud800" <= ch <= "\udfff" else ch for ch in value)
+        return value
+    if t is list:
+        return [scrub_surrogates(v) for v in value]
+    if t is dict:
+        return {scrub_surrogates(k): scrub_surrogates(v) for k, v in value.items()}
+    return value
+
+
+def may_hold_surrogates(json_text: str) -> bool:
+    lowered = json_text.lower()
+    return "\\ud8" in lowered or "\\ud9" in lowered or "\\uda" in lowered or "\\udb" in lowered or (
+        "\\udc" in lowered or "\\udd" in lowered or "\\ude" in lowered or "\\udf" in lowered
+    )
+
+
 def copy_value(value: Any) -> Any:
     """Deep copy of the containers of a JSON-like value."""
     t = type(value)
