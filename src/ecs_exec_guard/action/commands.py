@@ -11,13 +11,19 @@ runner reads none of it as a command.
 from __future__ import annotations
 
 import functools
+import re
 import secrets
 from dataclasses import dataclass
 
+# Characters some readers take as line breaks although the runner does not:
+# kept out of a command line so that no reader sees a second line in it.
+_OTHER_BREAKS = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+
 
 def escape_data(value) -> str:
-    """A command's message: ``%``, CR and LF encoded."""
-    return str(value).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """A command's message: ``%``, CR and LF encoded (other line separators become spaces)."""
+    text = str(value).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return _OTHER_BREAKS.sub(" ", text)
 
 
 def escape_property(value) -> str:
@@ -70,12 +76,21 @@ def new_token(avoid: str = "") -> str:
             return token
 
 
+def inert_lines(text: str) -> list[str]:
+    """``text`` split into lines, none of which starts like a workflow command."""
+    return ["\\" + line if line.lstrip().startswith("::") else line for line in text.splitlines()]
+
+
 def quoted_log(text: str) -> str:
-    """``text`` framed so that the runner processes no workflow command inside it."""
-    if not text:
+    """``text`` for the log, framed by ``::stop-commands::`` so the runner reads no command in it.
+
+    As a second guard, a line that would start with ``::`` is prefixed with a backslash.
+    """
+    lines = inert_lines(text)
+    if not lines:
         return ""
     token = new_token(text)
-    body = text if text.endswith("\n") else text + "\n"
+    body = "".join(line + "\n" for line in lines)
     return f"::stop-commands::{token}\n{body}::{token}::\n"
 
 

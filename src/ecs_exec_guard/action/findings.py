@@ -124,10 +124,14 @@ class RuleFailure:
 class ClusterRow:
     payload: str
     cluster: object  # terraform.Cluster
-    failed: bool
+    status: str  # "fail", "pass", or "unknown" when a rule could not be evaluated on its plan
     locator: object = None
     _location: object = None
     _located: bool = False
+
+    @property
+    def failed(self) -> bool:
+        return self.status == "fail"
 
     @property
     def location(self):
@@ -206,6 +210,7 @@ def collect(path: str, rel: str, outcome: ScanOutcome, locator_for) -> PayloadRe
             locators[index] = locator_for(doc if isinstance(doc, dict) else {})
         return locators[index]
 
+    errored = {e.resource_index for e in failures}
     for index, doc in documents.items():
         if not isinstance(doc, dict):
             continue
@@ -213,7 +218,8 @@ def collect(path: str, rel: str, outcome: ScanOutcome, locator_for) -> PayloadRe
             finding = findings.get((index, cluster.address))
             if finding is not None:
                 finding.cluster = cluster
-            rows.append(ClusterRow(rel, cluster, finding is not None, locator(index)))
+            status = "fail" if finding is not None else "unknown" if index in errored else "pass"
+            rows.append(ClusterRow(rel, cluster, status, locator(index)))
 
     ordered = list(findings.values())
     for finding in ordered:
