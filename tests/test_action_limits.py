@@ -1,0 +1,115 @@
+"""GitHub's limits: 10 error annotations per step, 1 MiB of job summary."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from ecs_exec_guard.action.summary import SUMMARY_CAP
+
+try:
+    from test_action_harness import cluster_plan, cluster_tf, run_action
+except ImportError:  # tests collected as a package
+    from tests.test_action_harness import cluster_plan, cluster_tf, run_action
+
+
+def write_stack(ws: Path, clusters: list[dict], tf_name: str = "main.tf") -> None:
+    (ws / "plan.json").write_text(json.dumps(cluster_plan(clusters)), encoding="utf-8")
+    (ws / tf_name).write_text(cluster_tf(clusters), encoding="utf-8")
+
+
+def test_more_than_ten_failing_clusters(tmp_path: Path):
+    ws = tmp_path / "workspace"
+    ws.mkdir()
+    clusters = [{"tf": f"c{i:02d}", "logging": "NONE"} for i in range(13)] + [{"tf": "ok", "logging": "DEFAULT"}]
+    write_stack(ws, clusters)
+    run = run_action(ws, {"payload": "plan.json"})
+    assert run.code == 1
+    assert run.stray_commands() == []
+    assert len(run.errors) == 10
+    assert all(line.startswith("::error file=main.tf,line=") for line in run.errors)
+    # plan order kept when the changed files are not known
+    assert [re.search(r"::(aws_ecs_cluster\.c\d+): ", line).group(1) for line in run.errors] == [
+        f"aws_ecs_cluster.c{i:02d}" for i in range(10)
+    ]
+    assert len(run.notices) == 1
+    assert run.notices[0] == "::notice::3 more annotations were left out (GitHub shows 10 per step): see the job summary."
+    assert run.outputs["violations"] == "13"
+    for i in range(13):
+        assert f"aws_ecs_cluster.c{i:02d}" in run.summary
+
+
+def git(ws: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid", "-c", "commit.gpgsign=false", *args],
+        cwd=ws,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_changed_files_first(tmp_path: Path):
+    ws = tmp_path / "workspace"
+    ws.mkdir()
+    old = [{"tf": f"old{i:02d}", "logging": "NONE"} for i in range(12)]
+    new = [{"tf": "zz_new", "logging": "NONE"}]
+    (ws / "old.tf").write_text(cluster_tf(old), encoding="utf-8")
+    git(ws, "init", "-q", "-b", "main")
+    git(ws, "add", "old.tf")
+    git(ws, "commit", "-q", "-m", "base")
+    base = git(ws, "rev-parse", "HEAD")
+    (ws / "new.tf").write_text(cluster_tf(new), encoding="utf-8")
+    git(ws, "add", "new.tf")
+    git(ws, "commit", "-q", "-m", "head")
+    head = git(ws, "rev-parse", "HEAD")
+    (ws / "plan.json").write_text(json.dumps(cluster_plan(old + new)), encoding="utf-8")
+
+    event = {"pull_request": {"number": 7, "base": {"sha": base}, "head": {"sha": head}}}
+    run = run_action(ws, {"payload": "plan.json"}, event=event)
+    assert len(run.errors) == 10
+    assert run.errors[0].startswith("::error file=new.tf,line=5,")
+    assert "aws_ecs_cluster.zz_new" in run.errors[0]
+    assert len(run.notices) == 1
+
+    # without the event: plan order, the new cluster is left out
+    run = run_action(ws, {"payload": "plan.json"})
+    assert not any("zz_new" in line for line in run.errors)
+
+    # an event whose commits are not in the repository: plan order, no failure
+    event = {"pull_request": {"base": {"sha": "0" * 40}, "head": {"sha": "1" * 40}}}
+    run = run_action(ws, {"payload": "plan.json"}, event=event)
+    assert run.code == 1 and not any("zz_new" in line for line in run.errors)
+
+
+def test_summary_stays_under_the_cap(tmp_path: Path):
+    ws = tmp_path / "workspace"
+    ws.mkdir()
+    long = "n" * 590
+    clusters = [{"tf": f"c{i:04d}", "name": f"{long}{i:04d}", "logging": "NONE" if i % 2 else "DEFAULT"} for i in range(2400)]
+    write_stack(ws, clusters)
+    run = run_action(ws, {"payload": "plan.json"})
+    assert run.code == 1
+    assert run.outputs["violations"] == "1200"
+    size = len(run.summary.encode("utf-8"))
+    assert size <= SUMMARY_CAP
+    assert re.search(r"^… and \d+ more clusters \(", run.summary, re.M)
+    assert re.search(r"^… and \d+ more failing resources \(", run.summary, re.M)
+    rows = [line for line in run.summary.splitlines() if line.startswith("| <code>")]
+    assert 0 < len(rows) < 2400
+    assert all(line.endswith(" |") for line in rows)
+    assert run.summary.endswith("\n") and "{{" not in run.summary
+
+
+def test_summary_appends_to_existing_content(tmp_path: Path):
+    from ecs_exec_guard.action.summary import Limits, SummaryData, render
+
+    data = SummaryData(result="pass")
+    text = render(data, budget=10_000, limits=Limits())
+    assert text.startswith("## ✅ ECS Exec Guard: pass")

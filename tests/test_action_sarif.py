@@ -1,0 +1,127 @@
+"""SARIF output, checked against the SARIF 2.1.0 subset schema shipped with the package.
+
+The schema (src/ecs_exec_guard/schemas/sarif-2.1.0-subset.json) is written
+for this project from the SARIF 2.1.0 specification: the required
+properties, enumerations and closed objects of everything the action
+writes. It is read from the package, no network involved.
+"""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+try:
+    from test_action_harness import copy_tree, line_of, run_action
+except ImportError:  # tests collected as a package
+    from tests.test_action_harness import copy_tree, line_of, run_action
+
+
+def sarif_validator() -> jsonschema.Draft7Validator:
+    text = resources.files("ecs_exec_guard").joinpath("schemas/sarif-2.1.0-subset.json").read_text(encoding="utf-8")
+    schema = json.loads(text)
+    jsonschema.Draft7Validator.check_schema(schema)
+    return jsonschema.Draft7Validator(schema, format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER)
+
+
+@pytest.fixture
+def failing_run(tmp_path: Path):
+    ws = tmp_path / "workspace"
+    ws.mkdir()
+    copy_tree("failing", ws)
+    run = run_action(ws, {"payload": "plan.json", "sarif-file": "reports/ecs-exec-guard.sarif"})
+    return run
+
+
+def test_sarif_written_and_valid(failing_run):
+    run = failing_run
+    assert run.code == 1
+    assert run.outputs["sarif"] == "reports/ecs-exec-guard.sarif"
+    doc = json.loads((run.workspace / "reports/ecs-exec-guard.sarif").read_text(encoding="utf-8"))
+    errors = sorted(sarif_validator().iter_errors(doc), key=str)
+    assert errors == [], [e.message for e in errors]
+
+    assert doc["version"] == "2.1.0"
+    (sarif_run,) = doc["runs"]
+    driver = sarif_run["tool"]["driver"]
+    assert driver["name"] == "ecs-exec-guard"
+    assert driver["version"]
+    assert driver["informationUri"].startswith("https://")
+    rules = {r["id"]: r for r in driver["rules"]}
+    rule = rules["check-ecs-exec-logging/check-ecs-exec-logging"]
+    assert rule["shortDescription"]["text"] == "ECS Exec logging must not be disabled"
+    assert rule["fullDescription"]["text"].startswith("ECS Exec opens a shell")
+    assert 'set logging to "DEFAULT" or "OVERRIDE"' in rule["help"]["text"]
+    assert rule["properties"]["severity"] == "medium"
+    assert rule["properties"]["security-severity"] == "5.5"
+    assert rule["properties"]["category"] == "ECS Best Practices"
+
+    results = sarif_run["results"]
+    assert len(results) == 2
+    by_address = {r["locations"][0]["logicalLocations"][0]["fullyQualifiedName"]: r for r in results}
+    root = by_address["aws_ecs_cluster.jobs"]
+    assert root["ruleId"] == "check-ecs-exec-logging/check-ecs-exec-logging"
+    assert root["level"] == "error"
+    assert driver["rules"][root["ruleIndex"]]["id"] == root["ruleId"]
+    physical = root["locations"][0]["physicalLocation"]
+    assert physical["artifactLocation"] == {"uri": "main.tf", "uriBaseId": "%SRCROOT%"}
+    assert physical["region"]["startLine"] == line_of(run.workspace / "main.tf", 'logging    = "NONE"')
+    module = by_address["module.platform.aws_ecs_cluster.main"]
+    assert module["ruleId"] == "check-ecs-exec-logging/check-ecs-exec-logging-modules"
+    assert module["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "modules/cluster/main.tf"
+    assert "ECS Exec must have logging enabled" in module["message"]["text"]
+    fingerprints = {r["partialFingerprints"]["ecsExecGuard/v1"] for r in results}
+    assert len(fingerprints) == 2
+    assert sarif_run["invocations"] == [{"executionSuccessful": True}]
+
+
+def test_sarif_for_a_clean_plan(tmp_path: Path):
+    ws = tmp_path / "workspace"
+    ws.mkdir()
+    copy_tree("clean", ws)
+    run = run_action(ws, {"payload": "plan.json", "sarif-file": "out.sarif"})
+    assert run.code == 0
+    doc = json.loads((ws / "out.sarif").read_text(encoding="utf-8"))
+    assert list(sarif_validator().iter_errors(doc)) == []
+    assert doc["runs"][0]["results"] == []
+    assert len(doc["runs"][0]["tool"]["driver"]["rules"]) == 2
+
+
+@pytest.mark.parametrize(
+    ("severity", "score"),
+    [("low", "3.0"), ("medium", "5.5"), ("high", "8.0"), ("critical", "9.5"), ("Critical", "9.5"), ("unusual", None)],
+)
+def test_security_severity(severity, score):
+    from ecs_exec_guard.action.sarif import _rule_descriptor
+
+    class P:
+        name = "p"
+        annotations = {"policies.kyverno.io/severity": severity}
+
+    props = _rule_descriptor(P, "r")["properties"]
+    assert props.get("security-severity") == score
+
+
+def test_schema_rejects_broken_documents():
+    validator = sarif_validator()
+    good = {"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "x"}}, "results": []}]}
+    assert list(validator.iter_errors(good)) == []
+    for broken in (
+        {"runs": []},
+        {"version": "2.0.0", "runs": []},
+        {"version": "2.1.0", "runs": [{"results": []}]},
+        {"version": "2.1.0", "runs": [{"tool": {"driver": {}}}]},
+        {"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "x"}}, "results": [{"level": "error"}]}]},
+        {"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "x"}}, "results": [{"message": {"text": "m"}, "level": "fatal"}]}]},
+        {"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "x"}}, "results": [{"message": {"text": "m"}, "extra": 1}]}]},
+    ):
+        assert list(validator.iter_errors(broken)), broken
+
+
+def test_sarif_write_is_atomic(failing_run):
+    # nothing but the SARIF file itself in its folder: the temporary file was renamed over it
+    assert [p.name for p in (failing_run.workspace / "reports").iterdir()] == ["ecs-exec-guard.sarif"]
