@@ -172,6 +172,7 @@ def test_rule_error(workspace: Path, fail_on: str, code: int):
     assert run.outputs["result"] == "error"
     assert len(run.errors) == 1 and run.errors[0].startswith("::error file=plan.json,title=Rule error")
     assert "### Errors" in run.summary and "expected a slice or a map" in run.summary
+    assert "not known (rule error)" in run.summary  # its clusters were not all checked
     assert run.stray_commands() == []
 
 
