@@ -125,3 +125,17 @@ def test_schema_rejects_broken_documents():
 def test_sarif_write_is_atomic(failing_run):
     # nothing but the SARIF file itself in its folder: the temporary file was renamed over it
     assert [p.name for p in (failing_run.workspace / "reports").iterdir()] == ["ecs-exec-guard.sarif"]
+
+
+@pytest.mark.parametrize(("fail_on", "code"), [("violations", 2), ("never", 0)])
+def test_sarif_that_cannot_be_written(tmp_path: Path, fail_on: str, code: int):
+    ws = tmp_path / "workspace"
+    ws.mkdir()
+    copy_tree("failing", ws)
+    run = run_action(ws, {"payload": "plan.json", "sarif-file": "main.tf/out.sarif", "fail-on": fail_on})
+    assert run.code == code
+    assert run.outputs["result"] == "error"
+    assert "sarif" not in run.outputs
+    assert run.errors[0].startswith("::error::ecs-exec-guard: sarif-file: cannot write main.tf/out.sarif")
+    assert len(run.errors) == 3  # then the two failing clusters
+    assert run.stray_commands() == []

@@ -13,12 +13,13 @@ Exit status: 0, or 1 on a failing resource with ``fail-on: violations``, or
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from dataclasses import dataclass, field, replace
 
 from ..engine.errors import EXIT_ERROR, EXIT_FAIL, EXIT_PASS, GuardError
-from .commands import Annotation, escape_data, output_text, quoted_log, render_annotations
+from .commands import Annotation, output_text, quoted_log, render_annotations
 from .files import append_text, file_size, writable_dir, write_atomic
 from .inputs import ActionInputs, InputError, read_inputs, relative, workspace_dir
 from .summary import SUMMARY_BUDGET, SummaryData
@@ -165,7 +166,8 @@ class Output:
     sarif: str | None = None
 
 
-def _emit(out: Output, summary_enabled: bool, workspace: str) -> int:
+def _emit(out: Output, summary_enabled: bool, workspace: str, fail_on: str = "violations") -> int:
+    """Append the summary and the outputs, then print the log; returns the exit status."""
     problems: list[str] = []
     path = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary_enabled and path and out.summary is not None:
@@ -185,14 +187,14 @@ def _emit(out: Output, summary_enabled: bool, workspace: str) -> int:
         except OSError as exc:
             problems.append(f"cannot write the step outputs: {exc}")
     lines = list(out.stdout)
-    lines.extend(render_annotations([Annotation("error", f"ecs-exec-guard: {p}")]) for p in problems)
+    lines.append(render_annotations([Annotation("error", f"ecs-exec-guard: {p}") for p in problems]))
     status = f"ecs-exec-guard: {out.result}, {out.violations} failing resource(s)"
     if out.report:
         status += f"; JSON report: {outputs['report']}"
     lines.append(quoted_log(status))
     sys.stdout.write("".join(lines))
     sys.stdout.flush()
-    return EXIT_ERROR if problems and out.code != EXIT_ERROR else out.code
+    return exit_code("error", fail_on) if problems else out.code
 
 
 def _input_failure(message: str, workspace: str, summary_enabled: bool = True) -> int:
@@ -207,7 +209,7 @@ def _input_failure(message: str, workspace: str, summary_enabled: bool = True) -
         result="error",
         violations=0,
         code=EXIT_ERROR,
-        stdout=[f"::error::{escape_data('ecs-exec-guard: ' + message)}\n"],
+        stdout=[render_annotations([Annotation("error", f"ecs-exec-guard: {message}")])],
         summary=data,
         report=report,
     )
@@ -235,15 +237,13 @@ def run_action() -> int:
     code = exit_code(result, inputs.fail_on)
     out = Output(result=result, violations=len(findings), code=code)
 
-    problems = []
+    problems: list[str] = []
     try:
         out.report = write_report(run, workspace)
     except OSError as exc:
         problems.append(str(exc))
     if inputs.sarif_file:
         try:
-            import json
-
             from .sarif import build_sarif
 
             doc = build_sarif(run.payloads, run.policies, findings, run.failures)
@@ -259,6 +259,10 @@ def run_action() -> int:
         changed = changed_files(workspace, os.environ.get("GITHUB_EVENT_PATH"))
 
     out.stdout.append(quoted_log("\n".join(run.log)))
+    # a file the action could not write matters more than any finding: it comes first
+    out.stdout.append(render_annotations([Annotation("error", f"ecs-exec-guard: {p}") for p in problems]))
+    if problems:
+        out.result, out.code = "error", exit_code("error", inputs.fail_on)
     if inputs.annotations:
         notes, more = ordered_annotations(run, changed)
         if more:
@@ -266,10 +270,6 @@ def run_action() -> int:
             noun = "annotation was" if more == 1 else "annotations were"
             notes.append(Annotation("notice", f"{more} more {noun} left out (GitHub shows {MAX_ANNOTATIONS} per step): see the {where}."))
         out.stdout.append(render_annotations(notes))
-    for p in problems:
-        out.stdout.append(render_annotations([Annotation("error", f"ecs-exec-guard: {p}")]))
-    if problems:
-        out.result, out.code = "error", EXIT_ERROR
 
     out.summary = SummaryData(
         result=out.result,
@@ -281,4 +281,4 @@ def run_action() -> int:
         report=_display_path(out.report, workspace) if out.report else None,
         sarif=_display_path(out.sarif, workspace) if out.sarif else None,
     )
-    return _emit(out, inputs.summary, workspace)
+    return _emit(out, inputs.summary, workspace, inputs.fail_on)
