@@ -113,3 +113,20 @@ def test_summary_appends_to_existing_content(tmp_path: Path):
     data = SummaryData(result="pass")
     text = render(data, budget=10_000, limits=Limits())
     assert text.startswith("## ✅ ECS Exec Guard: pass")
+
+
+def test_summary_with_many_policies(tmp_path: Path):
+    ws = tmp_path / "workspace"
+    (ws / "policies").mkdir(parents=True)
+    write_stack(ws, [{"tf": "a", "logging": "NONE"}])
+    for i in range(25):
+        (ws / "policies" / f"p{i:02d}.yaml").write_text(
+            "apiVersion: json.kyverno.io/v1alpha1\nkind: ValidatingPolicy\n"
+            f"metadata:\n  name: p{i:02d}\n  annotations:\n    policies.kyverno.io/description: {'d' * 200}\n"
+            "spec:\n  rules:\n  - name: r\n    assert:\n      all:\n      - check:\n          format_version: '1.2'\n",
+            encoding="utf-8",
+        )
+    run = run_action(ws, {"payload": "plan.json", "policy": "policies"})
+    assert run.code == 0, run.stdout
+    assert "p19" in run.summary and "p20" not in run.summary
+    assert "… and 5 more policies." in run.summary

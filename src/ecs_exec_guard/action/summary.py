@@ -64,13 +64,14 @@ class Limits:
     clusters: int = 1000  # rows of the cluster table
     violations: int = 200  # failing resources shown in detail
     errors: int = 100  # rule errors listed
+    policies: int = 20  # policies described
 
     def halved(self) -> Limits:
-        return Limits(max(self.clusters // 2, 0), max(self.violations // 2, 0), max(self.errors // 2, 0))
+        return Limits(self.clusters // 2, self.violations // 2, self.errors // 2, self.policies // 2)
 
     @property
     def exhausted(self) -> bool:
-        return self.clusters == 0 and self.violations == 0 and self.errors == 0
+        return not (self.clusters or self.violations or self.errors or self.policies)
 
 
 @dataclass
@@ -114,7 +115,8 @@ def render(data: SummaryData, budget: int = SUMMARY_BUDGET, limits: Limits | Non
             findings_left=max(len(data.findings) - limits.violations, 0),
             failures=data.failures[: limits.errors],
             failures_left=max(len(data.failures) - limits.errors, 0),
-            policies=[_policy_view(p) for p in data.policies],
+            policies=[_policy_view(p) for p in data.policies[: limits.policies]],
+            policies_left=max(len(data.policies) - limits.policies, 0),
             many_payloads=len(data.payloads) > 1,
         )
         text = text.strip("\n") + "\n"
