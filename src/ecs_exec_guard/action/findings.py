@@ -97,11 +97,16 @@ class Finding:
     def line(self) -> int | None:
         return self.location.line if self.location is not None else None
 
-    def annotation_text(self) -> str:
-        """The annotation message: what failed, on which resource, and the fix."""
-        text = f"{self.subject}: {'; '.join(self.messages)}"
+    def headline(self, messages: list[str] | None = None) -> str:
+        """``SUBJECT: MESSAGE; ...`` (all the messages unless given), with the logging mode when it is NONE."""
+        text = f"{self.subject}: {'; '.join(self.messages if messages is None else messages)}"
         if self.logging == "NONE":
             text += ' (ECS Exec logging = "NONE")'
+        return text
+
+    def annotation_text(self) -> str:
+        """The annotation message: what failed, on which resource, and the fix."""
+        text = self.headline()
         fix = self.fix or (DEFAULT_FIX if self.is_cluster else None)
         if fix:
             text += f"\nFix: {fix}"

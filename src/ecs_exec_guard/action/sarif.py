@@ -88,9 +88,7 @@ def build_sarif(payloads, policies, findings, failures) -> dict:
                 m = i.message or f"{policy.name} / {rule_name} failed"
                 if m not in messages:
                     messages.append(m)
-            text = f"{f.subject}: {'; '.join(messages)}"
-            if f.logging == "NONE":
-                text += ' (ECS Exec logging = "NONE")'
+            text = f.headline(messages)
             physical: dict = {"artifactLocation": {"uri": _uri(f.file), "uriBaseId": SRCROOT}}
             if f.line:
                 physical["region"] = {"startLine": f.line}
