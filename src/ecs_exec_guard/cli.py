@@ -85,6 +85,11 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--labels", action="append", metavar="SELECTOR", help="policy label selector, e.g. 'team=ecs,!draft'")
     s.add_argument("--output", choices=("text", "json"), default="text", help="report format (default: text)")
     s.add_argument("--exit-zero", action="store_true", help="always exit 0 once the scan ran, like kyverno-json")
+    s.add_argument(
+        "--no-prune",
+        action="store_true",
+        help="read the whole JSON payload even when the policies only look at part of it",
+    )
     s.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
     jp = sub.add_parser("jp", help="JMESPath tools in the policy dialect")

@@ -53,9 +53,13 @@ class ScanOutcome:
 class Scanner:
     """Runs a scan step by step, reporting progress to ``log``."""
 
-    def __init__(self, request: ScanRequest, log=None):
+    def __init__(self, request: ScanRequest, log=None, prune: bool = False):
+        """``prune``: read only the part of a JSON payload the policies can
+        observe (see :mod:`.engine.access`); only for reports that do not
+        show the payload itself."""
         self.request = request
         self.log = log or (lambda line: None)
+        self.prune = prune
 
     def load_policies(self) -> list[Policy]:
         self.log("Loading policies ...")
@@ -80,10 +84,15 @@ class Scanner:
             self.log(f"- {k} -> {go_v(values[k])}")
         return values
 
-    def load_resources(self) -> list:
+    def load_resources(self, policies=()) -> list:
         pre = compile_preprocessors(self.request.pre_process)
+        need = None
+        if self.prune and policies and not pre:
+            from .engine.access import payload_need
+
+            need = payload_need(policies)
         self.log("Loading payload ...")
-        payload = load_payload(self.request.payload)
+        payload = load_payload(self.request.payload, need)
         self.log("Pre processing ...")
         payload = preprocess(payload, pre)
         return as_resources(payload)
@@ -91,7 +100,7 @@ class Scanner:
     def run(self, on_result=None) -> ScanOutcome:
         policies = self.load_policies()
         bindings = self.load_bindings()
-        resources = self.load_resources()
+        resources = self.load_resources(policies)
         n, m = len(resources), len(policies)
         self.log(
             f"Running ( evaluating {n} {_plural(n, 'resource', 'resources')} "
@@ -135,7 +144,7 @@ def run_scan(args) -> int:
             out.write(line + "\n")
 
         report = TextReport()
-        scanner = Scanner(request, log)
+        scanner = Scanner(request, log, prune=not getattr(args, "no_prune", False))
         outcome = scanner.run(on_result=lambda r: out.write(report.render(r)))
     out.flush()
     if args.exit_zero:

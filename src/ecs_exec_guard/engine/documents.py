@@ -191,23 +191,6 @@ def _check_node_size(root, path: str) -> None:
             sizes[nid] = 1
 
 
-def check_depth(value, path: str, limit: int = MAX_DEPTH) -> None:
-    """Refuse values nested deeper than ``limit`` (evaluation recurses)."""
-    stack = [(value, 0)]
-    while stack:
-        v, d = stack.pop()
-        if d > limit:
-            raise LoadError(path, f"nesting is deeper than {limit} levels")
-        if isinstance(v, dict):
-            for x in v.values():
-                if isinstance(x, (dict, list)):
-                    stack.append((x, d + 1))
-        elif isinstance(v, list):
-            for x in v:
-                if isinstance(x, (dict, list)):
-                    stack.append((x, d + 1))
-
-
 def extension(path: str) -> str:
     return os.path.splitext(path)[1].lower()
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .bindings import Bindings
-from .documents import check_depth, load_data_file
+from .documents import extension, load_data_file, parse_json, read_bytes
 from .errors import LoadError, RuleError
 from .expr import Expr, ExpressionSyntaxError
 
@@ -15,18 +15,27 @@ def load_bindings(path: str) -> dict:
     if not isinstance(value, dict):
         kind = "a list" if isinstance(value, list) else type(value).__name__
         raise LoadError(path, f"bindings must be a map of names to values, got {kind}")
-    bad = [k for k in value if not isinstance(k, str) or not k.isidentifier()]
-    if bad:
-        raise LoadError(path, f"binding name {bad[0]!r} cannot be used as a variable ($name)")
-    check_depth(value, path)
     return value
 
 
-def load_payload(path: str):
-    value = load_data_file(path, "payload")
+def load_payload(path: str, need=None):
+    """The payload; with a ``need`` (see :mod:`.access`) only what it keeps.
+
+    JSON and YAML parsers here bound nesting depth themselves (JSON at
+    1024 levels, YAML while composing), so no further walk is needed.
+    """
+    if need is not None and extension(path) == ".json":
+        from .lazyjson import NOT_HANDLED, load_pruned
+
+        data = read_bytes(path, "payload")
+        value = load_pruned(data, need)
+        if value is NOT_HANDLED:
+            value = parse_json(data, path)
+        del data
+    else:
+        value = load_data_file(path, "payload")
     if value is None:
         raise LoadError(path, "payload is `null`")
-    check_depth(value, path)
     return value
 
 

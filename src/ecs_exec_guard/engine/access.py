@@ -1,0 +1,198 @@
+"""What part of a payload can a set of policies see?
+
+Every expression a rule evaluates on the resource itself (the top-level
+keys of its assertion trees, ``identifier``, ``context`` entries, message
+placeholders) is examined. When they only read fields by name, and read
+arrays either whole or through a filter that requires ``type == 'X'``,
+the result is a *need*: the fields to materialise, and for filtered
+arrays the element types to keep. Anything else (``@`` or ``$`` at the
+top, ``$payload``, ``let``, a list or a scalar compared with the whole
+resource) gives ``None``: the payload must be read whole.
+
+Evaluating the policies on the pruned payload gives exactly the results
+of evaluating them on the whole payload, because every expression that
+can observe the payload has been checked to observe only what is kept.
+"""
+
+from __future__ import annotations
+
+from ..jp.parser import parse
+from .assertion import ExprLeafNode, ListNode, LiteralNode, MapNode, NotNullNode
+
+FULL = "full"
+
+
+class Unknown(Exception):
+    """The expression may see the payload in a way we do not model."""
+
+
+class Need:
+    """A tree of what to keep: FULL, a map of fields, or an array filter."""
+
+    __slots__ = ("fields", "types")
+
+    def __init__(self, fields=None, types=None):
+        self.fields = fields  # dict name -> Need | FULL, for an object
+        self.types = types  # frozenset of `type` values, for a filtered array
+
+    def __repr__(self):
+        if self.types is not None:
+            return f"Filter({sorted(self.types)})"
+        return f"Fields({self.fields})"
+
+
+def _merge(a, b):
+    if a is FULL or b is FULL:
+        return FULL
+    if a.types is not None and b.types is not None:
+        return Need(types=a.types | b.types)
+    if a.fields is not None and b.fields is not None:
+        fields = dict(a.fields)
+        for k, v in b.fields.items():
+            fields[k] = _merge(fields[k], v) if k in fields else v
+        return Need(fields=fields)
+    return FULL  # an array read as an object, or the reverse: keep it all
+
+
+def _path_need(path: tuple, leaf) -> Need:
+    need = leaf
+    for name in reversed(path):
+        need = Need(fields={name: need})
+    return need
+
+
+def _field_path(node) -> tuple | None:
+    """``a.b.c`` as ("a", "b", "c"), else None."""
+    if node["type"] == "field":
+        return (node["value"],)
+    if node["type"] == "subexpression" and all(c["type"] == "field" for c in node["children"]):
+        return tuple(c["value"] for c in node["children"])
+    return None
+
+
+def _type_literals(cond) -> set | None:
+    """Values X of a top-level ``type == 'X'`` conjunct of a filter condition."""
+    if cond["type"] == "and_expression":
+        for child in cond["children"]:
+            found = _type_literals(child)
+            if found:
+                return found
+        return None
+    if cond["type"] == "comparator" and cond.get("value") == "eq":
+        left, right = cond["children"]
+        for a, b in ((left, right), (right, left)):
+            if (
+                a["type"] == "field" and a["value"] == "type"
+                and b["type"] == "literal" and isinstance(b["value"], str)
+            ):
+                return {b["value"]}
+    return None
+
+
+def _no_root(node) -> None:
+    """Raise Unknown if ``node`` (not evaluated on the payload) can reach it."""
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        t = n["type"]
+        if t == "root" or t == "let_expression":
+            raise Unknown(t)
+        if t == "variable_ref" and n.get("value") == "payload":
+            raise Unknown("$payload")
+        stack.extend(c for c in n.get("children", ()) if isinstance(c, dict))
+
+
+def _uses(node) -> list:
+    """Needs of an expression evaluated on the payload."""
+    t = node["type"]
+    path = _field_path(node)
+    if path is not None:
+        return [_path_need(path, FULL)]
+    children = [c for c in node.get("children", ()) if isinstance(c, dict)]
+    if t == "filter_projection":
+        left, right, cond = children
+        for c in (right, cond):
+            _no_root(c)
+        lpath = _field_path(left)
+        types = _type_literals(cond)
+        if lpath is not None and types:
+            return [_path_need(lpath, Need(types=frozenset(types)))]
+        return _uses(left)
+    if t in ("subexpression", "pipe", "projection", "value_projection", "index_expression", "flatten"):
+        first, rest = children[0], children[1:]
+        for c in rest:
+            _no_root(c)
+        if t == "subexpression" and first["type"] == "variable_ref":
+            _uses(first)
+            return []
+        return _uses(first)
+    if t in (
+        "comparator", "arithmetic", "arithmetic_unary", "and_expression", "or_expression",
+        "not_expression", "multi_select_list", "multi_select_dict", "key_val_pair",
+        "function_expression",
+    ):
+        out = []
+        for c in children:
+            if c["type"] == "expref":
+                _no_root(c)
+            else:
+                out.extend(_uses(c))
+        return out
+    if t == "literal":
+        return []
+    if t == "variable_ref":
+        if node.get("value") == "payload":
+            raise Unknown("$payload")
+        return []
+    raise Unknown(t)
+
+
+def _expr_uses(text: str) -> list:
+    return _uses(parse(text))
+
+
+def _tree_uses(node) -> list:
+    if isinstance(node, NotNullNode):
+        return []
+    if isinstance(node, MapNode):
+        out = []
+        for e in node.entries:
+            if e.expr is not None:
+                out.extend(_expr_uses(e.expr.text))
+            else:
+                out.append(_path_need((e.syntax.statement,), FULL))
+        return out
+    if isinstance(node, (ListNode, LiteralNode, ExprLeafNode)):
+        raise Unknown("the whole resource is compared")
+    raise Unknown(type(node).__name__)
+
+
+def payload_need(policies) -> Need | None:
+    """The part of an object payload the policies can observe, or None."""
+    uses: list = []
+    try:
+        for policy in policies:
+            for rule in policy.rules:
+                for part in (rule.match, rule.exclude):
+                    if part is not None:
+                        for nodes in part:
+                            for n in nodes:
+                                uses.extend(_tree_uses(n))
+                for check in rule.any_checks + rule.all_checks:
+                    uses.extend(_tree_uses(check.node))
+                    if check.message is not None:
+                        for _, _, expr in check.message._subs:
+                            uses.extend(_expr_uses(expr.text))
+                if rule.identifier is not None:
+                    uses.extend(_expr_uses(rule.identifier.text))
+                for entry in rule.context:
+                    if entry.expr is not None:
+                        uses.extend(_expr_uses(entry.expr.text))
+    except Unknown:
+        return None
+    need = Need(fields={})
+    for u in uses:
+        need = _merge(need, u)
+        if need is FULL:
+            return None
+    return need
