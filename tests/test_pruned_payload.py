@@ -1,0 +1,111 @@
+"""Reading only what the policies observe gives the same results as reading all."""
+
+import importlib.util
+import json
+
+import pytest
+import yaml
+from conftest import REPO, policy
+
+from ecs_exec_guard.cli import main
+from ecs_exec_guard.defaults import default_policy
+from ecs_exec_guard.engine.access import FULL, payload_need
+from ecs_exec_guard.engine.policy import compile_policy, load_policies
+
+
+def _generator():
+    spec = importlib.util.spec_from_file_location("generate_plan", REPO / "benchmarks" / "generate_plan.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def _scan(capsys, *args):
+    capsys.readouterr()
+    code = main(["scan", *args])
+    return code, capsys.readouterr().out
+
+
+@pytest.mark.parametrize("resources,clusters,failing,seed", [
+    (60, 12, 0, 1), (200, 40, 7, 2), (400, 80, 80, 3), (150, 0, 0, 4),
+])
+def test_pruned_and_plain_scans_agree_on_generated_plans(tmp_path, capsys, resources, clusters, failing, seed):
+    plan = _generator().generate(resources, clusters, failing, seed=seed)
+    f = tmp_path / "plan.json"
+    f.write_text(json.dumps(plan))
+    fast = _scan(capsys, "--payload", str(f))
+    plain = _scan(capsys, "--payload", str(f), "--no-prune")
+    assert fast == plain
+    assert fast[0] == (1 if failing else 0)
+    assert sum(line.startswith(" -> ") for line in fast[1].splitlines()) == failing
+
+
+def test_default_policy_needs_only_cluster_entries():
+    need = payload_need(load_policies([default_policy()]))
+    assert need is not None
+    assert set(need.fields) == {"planned_values", "resource_changes"}
+    resources = need.fields["planned_values"].fields["root_module"].fields["resources"]
+    assert resources.types == {"aws_ecs_cluster"}
+    assert need.fields["resource_changes"].types == {"aws_ecs_cluster"}
+
+
+def _need(rules: str):
+    return payload_need([compile_policy(yaml.safe_load(policy(rules)), "p.yaml", 1)])
+
+
+@pytest.mark.parametrize("check", [
+    "(@): {}",               # the whole resource
+    "($payload.a): 1",       # the payload through a variable
+    "(length($)): 1",        # the root
+    "(let $x = a in $x): 1",
+])
+def test_whole_payload_is_read_when_a_policy_can_see_it(check):
+    assert _need(f"""
+        - name: r
+          assert:
+            all:
+            - check:
+                {check}
+    """) is None
+
+
+def test_plain_keys_and_unfiltered_arrays_are_kept_whole():
+    need = _need("""
+        - name: r
+          identifier: meta.name
+          assert:
+            all:
+            - message: "{{ meta.owner }}"
+              check:
+                spec:
+                  size: 1
+                (length(items[?kind == 'x'])): 1
+                (items[?type == 'a'] | length(@)): 1
+    """)
+    assert need.fields["spec"] is FULL
+    assert need.fields["meta"].fields == {"name": FULL, "owner": FULL}
+    # `items` is also filtered by `kind`: it cannot be pruned by type
+    assert need.fields["items"] is FULL
+
+
+def test_pruned_scan_matches_plain_on_a_tricky_payload(tmp_path, capsys):
+    pol = tmp_path / "p.yaml"
+    pol.write_text(policy("""
+        - name: r
+          assert:
+            all:
+            - check:
+                ~.(things[?type == 'x']):
+                  (v): 1
+                (length(other || `[]`)): 0
+    """))
+    payload = {
+        "things": [{"type": "x", "v": 1}, 3, {"type": "y", "v": 2}, {"v": 9}, {"type": "x", "v": 2}, None],
+        "noise": {"big": list(range(100))},
+    }
+    f = tmp_path / "d.json"
+    f.write_text(json.dumps(payload))
+    fast = _scan(capsys, "--policy", str(pol), "--payload", str(f))
+    plain = _scan(capsys, "--policy", str(pol), "--payload", str(f), "--no-prune")
+    assert fast == plain
+    assert "~.(things[?type == 'x'])[1].(v): Invalid value: 2: Expected value: 1" in fast[1]
