@@ -114,7 +114,7 @@ def write_report(run: Run | None, workspace: str) -> str:
     if run is not None:
         for p in run.payloads:
             docs.extend(resource_json(r, p.outcome.policies) for r in p.outcome.results)
-    data = (go_json_indent(docs) + "\n").encode("utf-8")
+    data = (go_json_indent(docs, normalized=True) + "\n").encode("utf-8")
     temp = os.environ.get("RUNNER_TEMP")
     candidates = [temp] if writable_dir(temp) else []
     candidates.append(workspace)

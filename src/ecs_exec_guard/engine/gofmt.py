@@ -196,6 +196,17 @@ def go_json(v, sort_keys: bool = True) -> str:
     )
 
 
-def go_json_indent(v) -> str:
-    """``json.MarshalIndent(v, "", "  ")`` for values whose key order is already set."""
-    return _html_safe(json.dumps(_jsonable(v), indent=2, ensure_ascii=False))
+def go_json_indent(v, normalized: bool = False) -> str:
+    """``json.MarshalIndent(v, "", "  ")`` for values whose key order is already set.
+
+    ``normalized``: integral floats were already turned into ints.
+    """
+    if not normalized:
+        v = _jsonable(v)
+    try:
+        import orjson
+
+        text = orjson.dumps(v, option=orjson.OPT_INDENT_2).decode("utf-8")
+    except (TypeError, ImportError):  # e.g. an integer beyond 64 bits
+        text = json.dumps(v, indent=2, ensure_ascii=False)
+    return _html_safe(text)

@@ -52,11 +52,13 @@ class TextReport:
 
 
 def _sorted_value(v):
-    """Go marshals ``map[string]any`` with sorted keys."""
+    """Go marshals ``map[string]any`` with sorted keys, and float64 3.0 as 3."""
     if isinstance(v, dict):
         return {k: _sorted_value(v[k]) for k in sorted(v)}
     if isinstance(v, list):
         return [_sorted_value(x) for x in v]
+    if isinstance(v, float) and v.is_integer() and abs(v) < 1e21:
+        return int(v)
     return v
 
 
@@ -173,4 +175,4 @@ def resource_json(result: ResourceResult, policies) -> dict:
 
 
 def json_report(results: list[ResourceResult], policies) -> str:
-    return go_json_indent([resource_json(r, policies) for r in results])
+    return go_json_indent([resource_json(r, policies) for r in results], normalized=True)
