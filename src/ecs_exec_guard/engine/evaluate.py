@@ -55,7 +55,7 @@ class ResourceResult:
     rules: list[RuleResult]
 
 
-def _match(any_nodes, all_nodes, resource, bindings, kind: str) -> bool:
+def _match(any_nodes, all_nodes, resource, bindings) -> bool:
     """True when the match block accepts the resource (raises RuleError)."""
     failed = False
     if any_nodes:
@@ -108,9 +108,9 @@ def evaluate_rule(policy: Policy, rule: Rule, resource, base: Bindings) -> RuleR
             identifier = f"(error: {exc})"
     result = RuleResult(policy, rule, identifier)
     try:
-        if rule.match is not None and not _match(*rule.match, resource, bindings, "match"):
+        if rule.match is not None and not _match(*rule.match, resource, bindings):
             return None
-        if rule.exclude is not None and _match(*rule.exclude, resource, bindings, "exclude"):
+        if rule.exclude is not None and _match(*rule.exclude, resource, bindings):
             return None
     except RuleError as exc:
         result.error = str(exc)

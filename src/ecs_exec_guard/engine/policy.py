@@ -110,9 +110,7 @@ def _want(value, kind: type, where: str, what: str):
 def _unknown(obj: dict, allowed: set, where: str):
     extra = sorted(set(obj) - allowed)
     if extra:
-        names = ", ".join(repr(k) for k in extra)
-        prefix = f"{where}: " if where else ""
-        raise _Shape(where, f"unknown field {names}" if not prefix else f"unknown field {names}")
+        raise _Shape(where, "unknown field " + ", ".join(repr(k) for k in extra))
 
 
 def _check_shape(doc: dict) -> None:
