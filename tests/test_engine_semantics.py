@@ -360,3 +360,29 @@ def test_label_selectors_filter_policies(scan, tmp_path):
     ]:
         r = scan(pol, {"a": 1}, "--labels", selector)
         assert f"against {expected} {'policy' if expected == 1 else 'policies'}" in r.out, selector
+
+
+def test_yaml_payloads_use_yaml_1_2_scalars_and_policies_yaml_1_1(scan):
+    # payload: `on`/`yes` stay strings, 0o17 is octal (kyverno-json reads
+    # payloads with a YAML 1.2 library and policies with a YAML 1.1 one)
+    r = scan(policy("""
+        - name: r1
+          assert:
+            all:
+            - check:
+                (x): "yes"
+                (o): 15
+                (t): "1:00"
+                \\on\\: push
+    """), "x: yes\no: 0o17\nt: 1:00\n'on': push\n", payload_name="p.yaml")
+    assert r.rule_lines == ["- test / r1 /  PASSED"]
+
+
+def test_policy_with_no_rules_loads_and_yields_nothing(scan):
+    r = scan(
+        "apiVersion: json.kyverno.io/v1alpha1\nkind: ValidatingPolicy\nmetadata: {name: empty}\nspec:\n  rules: []\n",
+        {"a": 1},
+    )
+    assert r.code == 0
+    assert "evaluating 1 resource against 1 policy" in r.out
+    assert r.rule_lines == []

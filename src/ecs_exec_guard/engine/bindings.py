@@ -1,9 +1,10 @@
 """Variable bindings (``$name``) seen by expressions.
 
-Bindings are immutable: registering a name returns a new mapping, so a
-binding made inside one branch of an assertion tree never leaks into a
-sibling branch evaluated earlier. Context entries are lazy: evaluated
-the first time an expression that mentions them runs.
+Bindings are immutable: registering a name returns a new mapping. A
+``key->name`` binding is visible below its key and, as in kyverno-json,
+to the sibling keys written after it (kyverno-json visits sibling keys
+in random order; we visit them in the order written). Context entries
+are lazy: evaluated the first time an expression that mentions them runs.
 """
 
 from __future__ import annotations

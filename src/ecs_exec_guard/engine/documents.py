@@ -65,17 +65,52 @@ def parse_json(data: bytes, path: str):
         raise LoadError(path, f"invalid JSON{where}: {reason}") from None
 
 
-def _yaml_loader():
+_CORE_RESOLVERS = (
+    # YAML 1.2 core schema, as gopkg.in/yaml.v3 reads plain scalars
+    ("tag:yaml.org,2002:bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
+    ("tag:yaml.org,2002:null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
+    ("tag:yaml.org,2002:int", r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", list("-+0123456789")),
+    (
+        "tag:yaml.org,2002:float",
+        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
+        list("-+0123456789."),
+    ),
+)
+
+
+def _yaml_loader(core: bool = False):
+    """PyYAML's safe loader, YAML 1.1 (policies) or the 1.2 core schema (payloads).
+
+    kyverno-json reads policies through a YAML 1.1 library (``on``/``yes``
+    are booleans there) and payloads through a YAML 1.2 one (they are
+    strings); timestamps stay strings in both.
+    """
+    import re
+
     import yaml
 
     class Loader(yaml.SafeLoader):
         pass
 
-    # keep timestamps as strings, like kyverno-json's YAML-to-JSON conversion
-    Loader.yaml_implicit_resolvers = {
-        k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
-        for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
-    }
+    if core:
+        Loader.yaml_implicit_resolvers = {}
+        for tag, rx, first in _CORE_RESOLVERS:
+            Loader.add_implicit_resolver(tag, re.compile(rx), first)
+
+        def construct_int(loader, node):
+            text = loader.construct_scalar(node)
+            if text.startswith("0o"):
+                return int(text[2:], 8)
+            if text.startswith("0x"):
+                return int(text[2:], 16)
+            return int(text, 10)
+
+        Loader.add_constructor("tag:yaml.org,2002:int", construct_int)
+    else:
+        Loader.yaml_implicit_resolvers = {
+            k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
+            for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
+        }
 
     def construct_mapping(loader, node, deep=False):
         loader.flatten_mapping(node)
@@ -112,18 +147,20 @@ def _key_text(key) -> str:
     return str(key)
 
 
-_LOADER = None
+_LOADERS: dict = {}
 
 
-def parse_yaml_documents(text: str, path: str) -> list:
-    """All documents of a YAML stream (``---``-separated)."""
+def parse_yaml_documents(text: str, path: str, core: bool = False) -> list:
+    """All documents of a YAML stream (``---``-separated).
+
+    ``core``: read plain scalars with the YAML 1.2 core schema (payloads).
+    """
     import yaml
 
-    global _LOADER
-    if _LOADER is None:
-        _LOADER = _yaml_loader()
+    if core not in _LOADERS:
+        _LOADERS[core] = _yaml_loader(core)
     try:
-        loader = _LOADER(text)
+        loader = _LOADERS[core](text)
         try:
             docs = []
             while loader.check_node():
@@ -208,7 +245,7 @@ def load_data_file(path: str, what: str):
         value = parse_json(data, path)
         return value
     text = decode_text(data, path)
-    docs = parse_yaml_documents(text, path)
+    docs = parse_yaml_documents(text, path, core=(what == "payload"))
     docs = [d for d in docs if d is not None] if len(docs) > 1 else docs
     if not docs:
         return None

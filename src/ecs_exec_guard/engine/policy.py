@@ -130,9 +130,8 @@ def _check_shape(doc: dict) -> None:
     _want(spec, dict, "spec", "an object")
     _unknown(spec, _SPEC_FIELDS, "spec")
     rules = spec.get("rules")
+    # an empty list is allowed: such a policy loads and yields no result
     _want(rules, list, "spec.rules", "a list")
-    if not rules:
-        raise _Shape("spec.rules", "must hold at least one rule")
     seen = set()
     for i, rule in enumerate(rules):
         w = f"spec.rules[{i}]"
