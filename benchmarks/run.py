@@ -27,6 +27,7 @@ import json
 import os
 import platform
 import re
+import shlex
 import shutil
 import signal
 import statistics
@@ -247,7 +248,7 @@ def bench_size(n: int, args, python: str, guard: str, checkov: str | None) -> Ro
     row = Row(resources=n, mb=path.stat().st_size / 1e6, expected_failing=failing)
     scan_out = DATA / "scan-output.txt"
     commands: dict[str, tuple[list[str], Path | None]] = {
-        "scan": ([guard, "scan", "--payload", str(path)], scan_out),
+        "scan": ([guard, "scan", "--payload", str(path), *shlex.split(args.scan_args)], scan_out),
         "json.load": ([python, "-c", "import json,sys; json.load(open(sys.argv[1]))", str(path)], None),
     }
     use_checkov = checkov is not None and n <= args.checkov_max_resources
@@ -332,7 +333,8 @@ def render(rows: list[Row], info: dict, checkov_note: str, args) -> str:
         f"{info['python']} (project venv); ecs-exec-guard at {info['commit']}; {checkov_note}",
         "",
         f"Medians of {args.runs} runs (checkov: {args.checkov_runs}), fresh process each, commands alternated. "
-        "Time is wall clock; memory is the child's peak RSS.",
+        + (f"Scan run with `{args.scan_args}`. " if args.scan_args else "")
+        + "Time is wall clock; memory is the child's peak RSS.",
         "",
         "| resources | MB | scan s | json.load s | ratio | scan MiB | json.load MiB | ratio "
         "| checkov s | checkov MiB | speedup vs checkov | failing: expected / scan / checkov |",
@@ -461,6 +463,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--failing-pct", type=int, default=1, help="failing clusters, %% of the resources (default: 1)")
     p.add_argument("--failing", type=int, help="failing clusters per plan (overrides --failing-pct)")
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument(
+        "--scan-args",
+        default="",
+        help="extra arguments for the timed scan, e.g. --scan-args=--no-prune (the full-parse path)",
+    )
     p.add_argument("--python", help="interpreter of the project's venv (default: .venv/bin/python of the repo)")
     p.add_argument("--import-time", action="store_true", help="also measure start-up and the import tree")
     p.add_argument("--write", action="store_true", help="write the report to benchmarks/results.md")
