@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Run a jp-functions conformance file through ``ecs_exec_guard.jp``.
 
-Usage: python tools/jp_conformance.py [CASES.yaml] [-v]
+Usage: python tools/jp_conformance.py CASES.yaml [-v]
 
 Each case has an ``expression``, ``data`` (the current node) and optional
 ``bindings`` (variables, referenced as ``$name``), and either ``result`` (the
@@ -23,8 +23,6 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from ecs_exec_guard.jp import JPError, compile_expression  # noqa: E402
 from ecs_exec_guard.jp.values import deep_equal  # noqa: E402
-
-DEFAULT = ROOT.parent / "shared" / "conformance" / "jp-functions.yaml"
 
 
 def _show(value) -> str:
@@ -58,7 +56,10 @@ def run_case(case: dict) -> str | None:
 def main(argv: list[str]) -> int:
     verbose = "-v" in argv
     paths = [a for a in argv if a != "-v"]
-    path = Path(paths[0]) if paths else DEFAULT
+    if not paths:
+        print("usage: python tools/jp_conformance.py CASES.yaml [-v]", file=sys.stderr)
+        return 2
+    path = Path(paths[0])
     with open(path, encoding="utf-8") as fh:
         document = yaml.safe_load(fh)
     cases = document["cases"] if isinstance(document, dict) else document
