@@ -27,31 +27,49 @@ class Unknown(Exception):
 
 
 class Need:
-    """A tree of what to keep: FULL, a map of fields, or an array filter."""
+    """What to keep of a value: FULL, some fields of an object, or array items.
 
-    __slots__ = ("fields", "types")
+    ``fields``: name -> Need for an object. ``items``: the Need of each
+    element of an array (after a one-level flatten), with ``types`` the
+    ``type`` values to keep (None: keep every element).
+    """
 
-    def __init__(self, fields=None, types=None):
-        self.fields = fields  # dict name -> Need | FULL, for an object
-        self.types = types  # frozenset of `type` values, for a filtered array
+    __slots__ = ("fields", "items", "types")
+
+    def __init__(self, fields=None, items=None, types=None):
+        self.fields = fields
+        self.items = items
+        self.types = types
 
     def __repr__(self):
-        if self.types is not None:
-            return f"Filter({sorted(self.types)})"
+        if self.fields is None:
+            return f"Items({self.items!r}, {sorted(self.types) if self.types is not None else None})"
         return f"Fields({self.fields})"
+
+
+def _items(elem, types=None) -> Need:
+    return Need(items=elem, types=frozenset(types) if types is not None else None)
 
 
 def _merge(a, b):
     if a is FULL or b is FULL:
         return FULL
-    if a.types is not None and b.types is not None:
-        return Need(types=a.types | b.types)
+    if a.fields is None and b.fields is None:
+        types = None if a.types is None or b.types is None else a.types | b.types
+        return Need(items=_merge(a.items, b.items), types=types)
     if a.fields is not None and b.fields is not None:
         fields = dict(a.fields)
         for k, v in b.fields.items():
             fields[k] = _merge(fields[k], v) if k in fields else v
         return Need(fields=fields)
     return FULL  # an array read as an object, or the reverse: keep it all
+
+
+def _merge_all(needs: list):
+    out = None
+    for n in needs:
+        out = n if out is None else _merge(out, n)
+    return out
 
 
 def _path_need(path: tuple, leaf) -> Need:
@@ -102,8 +120,30 @@ def _no_root(node) -> None:
         stack.extend(c for c in n.get("children", ()) if isinstance(c, dict))
 
 
+def _element_need(node):
+    """Need of each element a projection's right side is evaluated on."""
+    if node["type"] in ("identity", "current"):
+        return FULL
+    needs = _uses(node)
+    return _merge_all(needs) if needs else Need(fields={})
+
+
+def _through(node, elem_need) -> list:
+    """Needs so that the items of ``node``'s (flattened) result keep ``elem_need``."""
+    path = _field_path(node)
+    if path is not None:
+        return [_path_need(path, _items(elem_need))]
+    children = [c for c in node.get("children", ()) if isinstance(c, dict)]
+    if node["type"] == "projection" and children[0]["type"] == "flatten":
+        q = _field_path(children[1])
+        if q is not None:
+            # items of L[].q are the items of each element's q
+            return _through(children[0]["children"][0], _path_need(q, _items(elem_need)))
+    return _uses(node)  # the whole result: always enough
+
+
 def _uses(node) -> list:
-    """Needs of an expression evaluated on the payload."""
+    """Needs of an expression evaluated on the payload (its result used whole)."""
     t = node["type"]
     path = _field_path(node)
     if path is not None:
@@ -116,8 +156,13 @@ def _uses(node) -> list:
         lpath = _field_path(left)
         types = _type_literals(cond)
         if lpath is not None and types:
-            return [_path_need(lpath, Need(types=frozenset(types)))]
+            return [_path_need(lpath, _items(FULL, types))]
         return _uses(left)
+    if t == "projection" and children[0]["type"] == "flatten":
+        # L[].R: R runs on each item of L's flattened result
+        left, right = children[0]["children"][0], children[1]
+        _no_root(right)
+        return _through(left, _element_need(right))
     if t in ("subexpression", "pipe", "projection", "value_projection", "index_expression", "flatten"):
         first, rest = children[0], children[1:]
         for c in rest:

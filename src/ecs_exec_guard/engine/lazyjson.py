@@ -74,15 +74,35 @@ def _take(v, need, Object, Array):
             return _fields(v, need, Object, Array)
         return _full(v, Object, Array)
     if isinstance(v, Array):
-        types = need.types
-        out = []
-        for element in v:
-            if isinstance(element, Object) and "type" in element:
-                t = element["type"]
-                if isinstance(t, str) and t in types:
-                    out.append(element.as_dict())
-        return out
+        return _array_items(v, need, Object, Array, nested=True)
     return _full(v, Object, Array)
+
+
+def _array_items(v, need: Need, Object, Array, nested: bool) -> list:
+    """Elements kept by ``need.types``, each pruned to ``need.items``.
+
+    An element that is itself an array is kept (a ``[]`` projection
+    flattens it), with its own items pruned the same way; a filter on
+    ``type`` drops such elements, so with ``types`` they are dropped.
+    """
+    types = need.types
+    elem = need.items
+    out = []
+    for element in v:
+        if isinstance(element, Object):
+            if types is not None:
+                if "type" not in element:
+                    continue
+                t = element["type"]
+                if not (isinstance(t, str) and t in types):
+                    continue
+            out.append(_take(element, elem, Object, Array))
+        elif isinstance(element, Array):
+            if types is None:
+                out.append(_array_items(element, need, Object, Array, False) if nested else _full(element, Object, Array))
+        elif types is None:
+            out.append(element)
+    return out
 
 
 NOT_HANDLED = _NOT_HANDLED
