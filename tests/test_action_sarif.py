@@ -14,11 +14,14 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+import yaml
 
 try:
     from test_action_harness import copy_tree, line_of, run_action
 except ImportError:  # tests collected as a package
     from tests.test_action_harness import copy_tree, line_of, run_action
+
+REPO = Path(__file__).resolve().parent.parent
 
 
 def sarif_validator() -> jsonschema.Draft7Validator:
@@ -88,7 +91,10 @@ def test_sarif_for_a_clean_plan(tmp_path: Path):
     doc = json.loads((ws / "out.sarif").read_text(encoding="utf-8"))
     assert list(sarif_validator().iter_errors(doc)) == []
     assert doc["runs"][0]["results"] == []
-    assert len(doc["runs"][0]["tool"]["driver"]["rules"]) == 2
+    # one SARIF rule per rule of the bundled policy, even when nothing failed
+    bundled = yaml.safe_load((REPO / "policies" / "check-ecs-exec-logging.yaml").read_text())
+    expected = [f"check-ecs-exec-logging/{r['name']}" for r in bundled["spec"]["rules"]]
+    assert [r["id"] for r in doc["runs"][0]["tool"]["driver"]["rules"]] == expected
 
 
 @pytest.mark.parametrize(

@@ -142,3 +142,52 @@ def test_bundled_policy_is_valid_against_the_shipped_schema():
     assert first_error(doc) is None
     doc["spec"]["rules"][0]["asert"] = {}
     assert first_error(doc) == "spec.rules[0]: Additional properties are not allowed ('asert' was unexpected)"
+
+
+def _without_resource_changes(p):
+    p = dict(p)
+    p.pop("resource_changes")
+    return p
+
+
+def _nested(module_path, res):
+    """planned_values child_modules nesting for one resource."""
+    parts = module_path.split(".")
+    mods = [".".join(parts[: i + 2]) for i in range(0, len(parts), 2)]
+    node = {"address": mods[-1], "resources": [res]}
+    for addr in reversed(mods[:-1]):
+        node = {"address": addr, "child_modules": [node]}
+    return node
+
+
+def test_module_clusters_are_caught_from_planned_values_when_resource_changes_is_absent(tmp_path, capsys):
+    deep = "module.a.module.b.module.c"
+    p = {
+        "format_version": "1.2",
+        "planned_values": {"root_module": {
+            "resources": [cluster("aws_ecs_cluster.root", "DEFAULT")],
+            "child_modules": [
+                _nested("module.x", cluster("module.x.aws_ecs_cluster.fine", "OVERRIDE")),
+                _nested(deep, cluster(f"{deep}.aws_ecs_cluster.quiet", "NONE")),
+            ],
+        }},
+    }
+    code, out = run(tmp_path, capsys, p)
+    assert code == 1
+    lines = out.splitlines()
+    assert "- check-ecs-exec-logging / check-ecs-exec-logging /  PASSED" in lines
+    assert "- check-ecs-exec-logging / check-ecs-exec-logging-child-modules /  FAILED" in lines
+    assert " -> all[0].check.~.($clusters)[1].values.~.(configuration[].execute_command_configuration[])[0]" \
+        ".(logging != 'NONE'): Invalid value: false: Expected value: true" in lines
+
+
+def test_a_module_cluster_is_reported_once_when_both_sources_have_it(tmp_path, capsys):
+    p = plan(modules=[("module.x", cluster("module.x.aws_ecs_cluster.c", "NONE"))])
+    code, out = run(tmp_path, capsys, p)
+    assert code == 1
+    assert "check-ecs-exec-logging-modules /  FAILED" in out
+    assert "check-ecs-exec-logging-child-modules" not in out
+    code, out = run(tmp_path, capsys, _without_resource_changes(p))
+    assert code == 1
+    assert "check-ecs-exec-logging-child-modules /  FAILED" in out
+    assert "check-ecs-exec-logging-modules /" not in out

@@ -109,3 +109,30 @@ def test_pruned_scan_matches_plain_on_a_tricky_payload(tmp_path, capsys):
     plain = _scan(capsys, "--policy", str(pol), "--payload", str(f), "--no-prune")
     assert fast == plain
     assert "~.(things[?type == 'x'])[1].(v): Invalid value: 2: Expected value: 1" in fast[1]
+
+
+def test_pruned_and_plain_agree_without_resource_changes(tmp_path, capsys):
+    plan = _generator().generate(300, 60, 9, seed=5)
+    plan.pop("resource_changes")
+    f = tmp_path / "plan.json"
+    f.write_text(json.dumps(plan))
+    fast = _scan(capsys, "--payload", str(f))
+    plain = _scan(capsys, "--payload", str(f), "--no-prune")
+    assert fast == plain
+    assert fast[0] == 1
+    assert sum(line.startswith(" -> ") for line in fast[1].splitlines()) == 9
+
+
+def test_flatten_projections_keep_only_what_each_item_needs():
+    need = _need("""
+        - name: r
+          assert:
+            all:
+            - check:
+                (length(mods[].mods[].items[?type == 'x'][])): 1
+                (mods[].name): [a]
+    """)
+    mods = need.fields["mods"]
+    assert mods.types is None
+    assert mods.items.fields["name"] is FULL
+    assert mods.items.fields["mods"].items.fields["items"].types == {"x"}
