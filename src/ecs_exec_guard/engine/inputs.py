@@ -27,11 +27,9 @@ def load_payload(path: str, need=None):
     if need is not None and extension(path) == ".json":
         from .lazyjson import NOT_HANDLED, load_pruned
 
-        data = read_bytes(path, "payload")
-        value = load_pruned(data, need)
+        value = load_pruned(path, need)
         if value is NOT_HANDLED:
-            value = parse_json(data, path)
-        del data
+            value = parse_json(read_bytes(path, "payload"), path)
     else:
         value = load_data_file(path, "payload")
     if value is None:

@@ -15,11 +15,12 @@ from .access import FULL, Need
 _NOT_HANDLED = object()
 
 
-def load_pruned(data: bytes, need: Need):
-    """The pruned payload, or ``_NOT_HANDLED`` when the plain path must run.
+def load_pruned(path: str, need: Need):
+    """The pruned payload of a JSON file, or ``_NOT_HANDLED``.
 
-    Any parse error also returns ``_NOT_HANDLED``: the plain loader then
-    produces the precise error message.
+    simdjson reads the file into its own buffer (no copy of the text is
+    kept on the Python side). Any read or parse problem also returns
+    ``_NOT_HANDLED``: the plain loader then produces the precise message.
     """
     try:
         import simdjson
@@ -27,8 +28,8 @@ def load_pruned(data: bytes, need: Need):
         return _NOT_HANDLED
     parser = simdjson.Parser()
     try:
-        doc = parser.parse(data)
-    except (ValueError, RuntimeError, UnicodeDecodeError):
+        doc = parser.load(path)
+    except (OSError, ValueError, RuntimeError, UnicodeDecodeError):
         return _NOT_HANDLED
     if not isinstance(doc, simdjson.Object):
         return _NOT_HANDLED
