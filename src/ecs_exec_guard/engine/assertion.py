@@ -12,6 +12,7 @@ exactly where kyverno-json returns an error instead of a result.
 
 from __future__ import annotations
 
+from ..jp.values import deep_equal
 from .bindings import Bindings
 from .errors import RuleError
 from .expr import Expr, ExpressionSyntaxError
@@ -60,26 +61,6 @@ def go_kind(v) -> str:
 
 def _is_number(v) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool)
-
-
-def deep_equal(a, b) -> bool:
-    """``reflect.DeepEqual`` for decoded JSON (no bool/number mixing)."""
-    if isinstance(a, bool) or isinstance(b, bool):
-        return a is b
-    if _is_number(a) and _is_number(b):
-        return a == b
-    if isinstance(a, str) and isinstance(b, str):
-        return a == b
-    if isinstance(a, dict) and isinstance(b, dict):
-        if len(a) != len(b):
-            return False
-        for k, v in a.items():
-            if k not in b or not deep_equal(v, b[k]):
-                return False
-        return True
-    if isinstance(a, list) and isinstance(b, list):
-        return len(a) == len(b) and all(deep_equal(x, y) for x, y in zip(a, b))
-    return a is None and b is None
 
 
 def equal(expected, actual) -> bool:

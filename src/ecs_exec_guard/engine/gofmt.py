@@ -10,9 +10,12 @@ the exact spelling matters: this module reproduces it.
 from __future__ import annotations
 
 import json
-import math
 
-__all__ = ["go_quote", "go_float", "go_v", "go_sharp_v", "go_json", "go_json_indent"]
+from ..jp.values import go_format_float_g as go_float
+from ..jp.values import go_format_number_v
+from ..jp.values import go_sprint_v as go_v
+
+__all__ = ["go_quote", "go_float", "go_v", "go_sharp_v", "go_field_value", "go_json_indent"]
 
 _SIMPLE_ESCAPES = {
     "\a": "\\a",
@@ -56,81 +59,9 @@ def go_quote(s: str) -> str:
     return "".join(out)
 
 
-def _digits(f: float) -> tuple[str, int]:
-    """Shortest round-trip digits and decimal exponent (like strconv)."""
-    r = repr(abs(f))
-    if "e" in r:
-        mant, exp_s = r.split("e")
-        exp = int(exp_s)
-    else:
-        mant, exp = r, 0
-    if "." in mant:
-        ip, fp = mant.split(".")
-    else:
-        ip, fp = mant, ""
-    if fp == "0":
-        fp = ""
-    digits = (ip + fp).lstrip("0")
-    # decimal point position relative to the start of ``ip + fp``
-    dp = len(ip) + exp
-    stripped = len(ip + fp) - len((ip + fp).lstrip("0"))
-    dp -= stripped
-    digits = digits.rstrip("0") or "0"
-    return digits, dp
-
-
-def go_float(f: float) -> str:
-    """``fmt.Sprint(float64)``: strconv 'g' with the shortest precision."""
-    if math.isnan(f):
-        return "NaN"
-    if math.isinf(f):
-        return "+Inf" if f > 0 else "-Inf"
-    if f == 0:
-        return "-0" if math.copysign(1.0, f) < 0 else "0"
-    digits, dp = _digits(f)
-    sign = "-" if f < 0 else ""
-    exp = dp - 1
-    # strconv decides on %e with precision 6 when printing the shortest form
-    if exp < -4 or exp >= 6:
-        return sign + _fmt_e(digits, exp)
-    if dp <= 0:
-        return sign + "0." + "0" * (-dp) + digits
-    if dp >= len(digits):
-        return sign + digits + "0" * (dp - len(digits))
-    return sign + digits[:dp] + "." + digits[dp:]
-
-
-def _fmt_e(digits: str, exp: int) -> str:
-    mant = digits[0] + ("." + digits[1:] if len(digits) > 1 else "")
-    esign = "-" if exp < 0 else "+"
-    return f"{mant}e{esign}{abs(exp):02d}"
-
-
 def _number(v) -> str:
-    if isinstance(v, int):
-        if abs(v) < 2**53:
-            return go_float(float(v))
-        return str(v)
-    return go_float(v)
-
-
-def go_v(v) -> str:
-    """``fmt.Sprint(v)`` (``%v``) of a decoded JSON value."""
-    if v is None:
-        return "<nil>"
-    if v is True:
-        return "true"
-    if v is False:
-        return "false"
-    if isinstance(v, str):
-        return v
-    if isinstance(v, (int, float)):
-        return _number(v)
-    if isinstance(v, dict):
-        return "map[" + " ".join(f"{k}:{go_v(v[k])}" for k in sorted(v, key=str)) + "]"
-    if isinstance(v, (list, tuple)):
-        return "[" + " ".join(go_v(x) for x in v) + "]"
-    return str(v)
+    # kyverno-json holds every JSON number as a float64
+    return go_format_number_v(v)
 
 
 def go_sharp_v(v, top: bool = True) -> str:
@@ -186,13 +117,6 @@ def _html_safe(s: str) -> str:
         .replace("&", "\\u0026")
         .replace("\u2028", "\\u2028")
         .replace("\u2029", "\\u2029")
-    )
-
-
-def go_json(v, sort_keys: bool = True) -> str:
-    """``json.Marshal``: compact, sorted map keys, HTML-safe escaping."""
-    return _html_safe(
-        json.dumps(_jsonable(v), separators=(",", ":"), ensure_ascii=False, sort_keys=sort_keys)
     )
 
 
