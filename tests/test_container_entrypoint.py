@@ -1,0 +1,117 @@
+"""The container, without Docker: what the Dockerfile copies, installed the
+way it installs it into a fresh virtual environment, then its ENTRYPOINT
+run with the environment a GitHub runner gives a container action."""
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _dockerfile():
+    text = (REPO / "Dockerfile").read_text()
+    copies = []
+    for line in text.splitlines():
+        m = re.match(r"COPY\s+(.+)\s+(\S+)$", line.strip())
+        if m:
+            copies.extend(m.group(1).split())
+    entry = json.loads(re.search(r"^ENTRYPOINT\s+(\[.*\])\s*$", text, re.M).group(1))
+    install = re.search(r"pip install ([^\\\n&]*)\.", text).group(1).split()
+    return copies, entry, install
+
+
+@pytest.fixture(scope="module")
+def image(tmp_path_factory):
+    """A fresh venv holding the project as the image holds it."""
+    root = tmp_path_factory.mktemp("image")
+    src = root / "src-copy"
+    src.mkdir()
+    copies, entry, install_flags = _dockerfile()
+    for name in copies:
+        path = REPO / name
+        if path.is_dir():
+            shutil.copytree(path, src / name, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+        else:
+            shutil.copy2(path, src / name)
+    venv = root / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    flags = [f for f in install_flags if f != "--no-cache-dir"]  # the pip cache only saves download time
+    subprocess.run(
+        [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", *flags, "."],
+        cwd=src, check=True, timeout=900,
+    )
+    command = [str(venv / "bin" / entry[0]), *entry[1:]]
+    return command
+
+
+def _runner_env(ws: Path, tmp: Path, **inputs):
+    action = yaml.safe_load((REPO / "action.yml").read_text())
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp / "home")}
+    for name, spec in action["inputs"].items():
+        env[f"INPUT_{name.upper()}"] = str(spec.get("default", ""))
+    for name, value in inputs.items():
+        env[f"INPUT_{name.upper()}"] = value
+    (tmp / "summary.md").write_text("")
+    (tmp / "output.txt").write_text("")
+    env.update(
+        GITHUB_ACTIONS="true", CI="true", GITHUB_WORKSPACE=str(ws),
+        GITHUB_STEP_SUMMARY=str(tmp / "summary.md"), GITHUB_OUTPUT=str(tmp / "output.txt"),
+        RUNNER_TEMP=str(tmp / "runner-temp"),
+    )
+    (tmp / "runner-temp").mkdir(exist_ok=True)
+    return env
+
+
+def _outputs(text: str) -> dict:
+    out, lines, i = {}, text.splitlines(), 0
+    while i < len(lines):
+        name, _, delim = lines[i].partition("<<")
+        j = lines.index(delim, i + 1)
+        out[name] = "\n".join(lines[i + 1 : j])
+        i = j + 1
+    return out
+
+
+def _none_line(path: Path) -> int:
+    return next(n for n, line in enumerate(path.read_text().splitlines(), 1) if re.search(r'logging\s*=\s*"NONE"', line))
+
+
+def test_entrypoint_on_the_example_as_a_runner_runs_it(image, tmp_path):
+    ws = tmp_path / "workspace"
+    shutil.copytree(REPO / "examples", ws)
+    env = _runner_env(ws, tmp_path, PAYLOAD="ecs-cluster/plan.json")
+    p = subprocess.run(image, cwd=ws, env=env, capture_output=True, text=True, timeout=120)
+    assert p.returncode == 1, p.stderr
+    assert "Traceback" not in p.stderr
+    errors = [line for line in p.stdout.splitlines() if line.startswith("::error ")]
+    root_line = _none_line(ws / "ecs-cluster" / "main.tf")
+    module_line = _none_line(ws / "ecs-cluster" / "modules" / "ecs" / "main.tf")
+    assert any(e.startswith(f"::error file=ecs-cluster/main.tf,line={root_line},") for e in errors), errors
+    assert any(e.startswith(f"::error file=ecs-cluster/modules/ecs/main.tf,line={module_line},") for e in errors), errors
+    assert len(errors) == 2
+    outputs = _outputs((tmp_path / "output.txt").read_text())
+    assert outputs["result"] == "fail" and outputs["violations"] == "2"
+    summary = (tmp_path / "summary.md").read_text()
+    for address in ("aws_ecs_cluster.batch", "module.ecs.aws_ecs_cluster.this", "aws_ecs_cluster.payments"):
+        assert address in summary
+    assert "{{" not in summary and "{%" not in summary
+
+
+def test_entrypoint_reports_an_input_error_once(image, tmp_path):
+    ws = tmp_path / "workspace"
+    ws.mkdir()
+    env = _runner_env(ws, tmp_path, PAYLOAD="missing/plan.json")
+    p = subprocess.run(image, cwd=ws, env=env, capture_output=True, text=True, timeout=120)
+    assert p.returncode == 2
+    assert "Traceback" not in p.stderr + p.stdout
+    assert len([line for line in p.stdout.splitlines() if line.startswith("::error")]) == 1
+    assert _outputs((tmp_path / "output.txt").read_text())["result"] == "error"
+    assert os.path.getsize(tmp_path / "summary.md") > 0
