@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
+from ..jp.values import type_name as _type_name
 from .assertion import CompileError, Node, compile_tree
 from .documents import decode_text, parse_yaml_documents, read_bytes
 from .errors import LoadError
@@ -83,22 +84,6 @@ class _Shape(Exception):
     def __init__(self, where: str, why: str):
         self.where = where
         self.why = why
-
-
-def _type_name(v) -> str:
-    if v is None:
-        return "null"
-    if isinstance(v, bool):
-        return "boolean"
-    if isinstance(v, (int, float)):
-        return "number"
-    if isinstance(v, str):
-        return "string"
-    if isinstance(v, list):
-        return "array"
-    if isinstance(v, dict):
-        return "object"
-    return type(v).__name__
 
 
 def _want(value, kind: type, where: str, what: str):
