@@ -4,11 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
-import subprocess
 from pathlib import Path
-
-import pytest
 
 from ecs_exec_guard.action.summary import SUMMARY_CAP
 
@@ -33,7 +29,7 @@ def test_more_than_ten_failing_clusters(tmp_path: Path):
     assert run.stray_commands() == []
     assert len(run.errors) == 10
     assert all(line.startswith("::error file=main.tf,line=") for line in run.errors)
-    # plan order kept when the changed files are not known
+    # report order
     assert [re.search(r"::(aws_ecs_cluster\.c\d+): ", line).group(1) for line in run.errors] == [
         f"aws_ecs_cluster.c{i:02d}" for i in range(10)
     ]
@@ -42,50 +38,6 @@ def test_more_than_ten_failing_clusters(tmp_path: Path):
     assert run.outputs["violations"] == "13"
     for i in range(13):
         assert f"aws_ecs_cluster.c{i:02d}" in run.summary
-
-
-def git(ws: Path, *args: str) -> str:
-    return subprocess.run(
-        ["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid", "-c", "commit.gpgsign=false", *args],
-        cwd=ws,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.strip()
-
-
-@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
-def test_changed_files_first(tmp_path: Path):
-    ws = tmp_path / "workspace"
-    ws.mkdir()
-    old = [{"tf": f"old{i:02d}", "logging": "NONE"} for i in range(12)]
-    new = [{"tf": "zz_new", "logging": "NONE"}]
-    (ws / "old.tf").write_text(cluster_tf(old), encoding="utf-8")
-    git(ws, "init", "-q", "-b", "main")
-    git(ws, "add", "old.tf")
-    git(ws, "commit", "-q", "-m", "base")
-    base = git(ws, "rev-parse", "HEAD")
-    (ws / "new.tf").write_text(cluster_tf(new), encoding="utf-8")
-    git(ws, "add", "new.tf")
-    git(ws, "commit", "-q", "-m", "head")
-    head = git(ws, "rev-parse", "HEAD")
-    (ws / "plan.json").write_text(json.dumps(cluster_plan(old + new)), encoding="utf-8")
-
-    event = {"pull_request": {"number": 7, "base": {"sha": base}, "head": {"sha": head}}}
-    run = run_action(ws, {"payload": "plan.json"}, event=event)
-    assert len(run.errors) == 10
-    assert run.errors[0].startswith("::error file=new.tf,line=5,")
-    assert "aws_ecs_cluster.zz_new" in run.errors[0]
-    assert len(run.notices) == 1
-
-    # without the event: plan order, the new cluster is left out
-    run = run_action(ws, {"payload": "plan.json"})
-    assert not any("zz_new" in line for line in run.errors)
-
-    # an event whose commits are not in the repository: plan order, no failure
-    event = {"pull_request": {"base": {"sha": "0" * 40}, "head": {"sha": "1" * 40}}}
-    run = run_action(ws, {"payload": "plan.json"}, event=event)
-    assert run.code == 1 and not any("zz_new" in line for line in run.errors)
 
 
 def test_summary_stays_under_the_cap(tmp_path: Path):

@@ -41,7 +41,6 @@ class Finding:
     issues: list[Issue] = field(default_factory=list)
     location: object = None  # terraform.Location or None
     cluster: object = None  # terraform.Cluster when the resource is a planned ECS cluster
-    changed: bool = False  # its file is changed by the pull request
 
     @property
     def subject(self) -> str:

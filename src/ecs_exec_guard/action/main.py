@@ -130,20 +130,15 @@ def write_report(run: Run | None, workspace: str) -> str:
     raise OSError(f"cannot write the JSON report: {last}")
 
 
-def ordered_annotations(run: Run, changed: set[str] | None) -> tuple[list[Annotation], int]:
-    """Rule errors, then failing resources (those in changed files first); the rest counted."""
+def ordered_annotations(run: Run) -> tuple[list[Annotation], int]:
+    """Rule errors, then failing resources in report order; the rest counted."""
     notes: list[Annotation] = []
     for e in run.failures:
         notes.append(
             Annotation("error", f"{e.policy.name} / {e.rule}: {e.error}", file=e.payload,
                        title=f"Rule error: {e.policy.title}")
         )
-    findings = run.findings
-    if changed:
-        for f in findings:
-            f.changed = f.file in changed
-        findings = sorted(findings, key=lambda f: not f.changed)
-    for f in findings:
+    for f in run.findings:
         notes.append(Annotation("error", f.annotation_text(), file=f.file, line=f.line, title=f.title))
     return notes[:MAX_ANNOTATIONS], max(len(notes) - MAX_ANNOTATIONS, 0)
 
@@ -256,19 +251,13 @@ def run_action() -> int:
         except OSError as exc:
             problems.append(f"sarif-file: cannot write {relative(inputs.sarif_file, workspace)}: {exc.strerror or exc}")
 
-    changed = None
-    if inputs.annotations and findings:
-        from .changes import changed_files
-
-        changed = changed_files(workspace, os.environ.get("GITHUB_EVENT_PATH"))
-
     out.stdout.append(quoted_log("\n".join(run.log)))
     # a file the action could not write matters more than any finding: it comes first
     out.stdout.append(render_annotations([Annotation("error", f"ecs-exec-guard: {p}") for p in problems]))
     if problems:
         out.result, out.code = "error", exit_code("error", inputs.fail_on)
     if inputs.annotations:
-        notes, more = ordered_annotations(run, changed)
+        notes, more = ordered_annotations(run)
         if more:
             where = "job summary" if inputs.summary else "JSON report"
             noun = "annotation was" if more == 1 else "annotations were"
@@ -279,7 +268,7 @@ def run_action() -> int:
         result=out.result,
         payloads=run.payloads,
         policies=run.policies,
-        findings=sorted(findings, key=lambda f: not f.changed) if changed else findings,
+        findings=findings,
         failures=run.failures,
         fail_on=inputs.fail_on,
         report=_display_path(out.report, workspace) if out.report else None,
