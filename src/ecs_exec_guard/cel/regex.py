@@ -1,0 +1,24 @@
+"""RE2 regular expressions (``google-re2``), compiled once per pattern."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import re2
+
+from .errors import CelEvalError
+
+
+@lru_cache(maxsize=512)
+def compile_pattern(pattern: str):
+    try:
+        options = re2.Options()
+        options.log_errors = False
+        return re2.compile(pattern, options)
+    except Exception as exc:
+        raise CelEvalError(f"invalid regular expression {pattern!r}: {exc}") from None
+
+
+def search(pattern: str, text: str) -> bool:
+    """CEL ``matches``: true when the pattern matches any part of the text."""
+    return compile_pattern(pattern).search(text) is not None
