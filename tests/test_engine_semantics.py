@@ -359,7 +359,11 @@ def test_label_selectors_filter_policies(scan, tmp_path):
         ("team notin (ecs)", 0), ("tier", 1), ("!tier", 0), ("team=ecs,tier=silver", 0),
     ]:
         r = scan(pol, {"a": 1}, "--labels", selector)
-        assert f"against {expected} {'policy' if expected == 1 else 'policies'}" in r.out, selector
+        if expected:
+            assert f"against {expected} {'policy' if expected == 1 else 'policies'}" in r.out, selector
+        else:  # nothing would be checked: a warning and exit 2, not a silent pass
+            assert r.code == 2 and "Running" not in r.out, selector
+            assert r.err.startswith("ecs-exec-guard: warning: --labels: ") and "selects none of the 1 loaded policy" in r.err
 
 
 def test_yaml_payloads_use_yaml_1_2_scalars_and_policies_yaml_1_1(scan):

@@ -67,7 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
             "`ecs-exec-guard scan --payload plan.json` checks a `terraform show -json` plan."
         ),
     )
-    s.add_argument("--payload", required=True, help="path to the payload (.json, .yaml or .yml)")
+    s.add_argument("--payload", required=True, help="path to the payload (.json, .yaml or .yml); - reads standard input")
     s.add_argument(
         "--policy",
         action="append",
@@ -83,7 +83,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="JMESPath expression applied to the payload before the scan (repeatable, in order)",
     )
     s.add_argument("--labels", action="append", metavar="SELECTOR", help="policy label selector, e.g. 'team=ecs,!draft'")
-    s.add_argument("--output", choices=("text", "json"), default="text", help="report format (default: text)")
+    s.add_argument(
+        "--output",
+        choices=("text", "json", "sarif", "markdown", "github"),
+        default="text",
+        help=(
+            "text and json: kyverno-json's log and report; sarif: SARIF 2.1.0; markdown: the Action's "
+            "job summary; github: the Action's workflow commands (annotations). Default: text"
+        ),
+    )
     s.add_argument("--exit-zero", action="store_true", help="always exit 0 once the scan ran, like kyverno-json")
     s.add_argument(
         "--no-prune",

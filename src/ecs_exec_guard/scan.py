@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .defaults import default_bindings, default_policy
 from .engine.errors import EXIT_ERROR, EXIT_FAIL, EXIT_PASS, LoadError
@@ -19,6 +19,18 @@ def _plural(n: int, one: str, many: str) -> str:
     return one if n == 1 else many
 
 
+# How bindings are chosen when none are given:
+# "scan": kyverno-json's rules (none), except that the bundled terraform-plan
+#         binding is loaded, and logged, when the policies read one of its
+#         variables without defining it and the payload is a Terraform plan or
+#         state (so a catalog policy copied without `bindings:` still runs);
+# "bundled": the bundled terraform-plan binding for any policy (the Action).
+BINDINGS_SCAN = "scan"
+BINDINGS_BUNDLED = "bundled"
+
+STDIN = "-"
+
+
 @dataclass
 class ScanRequest:
     payload: str
@@ -26,6 +38,14 @@ class ScanRequest:
     bindings: str | None = None
     pre_process: list[str] = field(default_factory=list)
     labels: list[str] = field(default_factory=list)
+    default_bindings: str = BINDINGS_SCAN
+    # refuse, at load time, a policy that reads a $variable nothing defines;
+    # the text says where such a variable can come from
+    variables_hint: str | None = None
+
+
+class NoPolicySelected(LoadError):
+    """``--labels`` left no policy: nothing would be checked."""
 
 
 @dataclass
@@ -54,13 +74,16 @@ class ScanOutcome:
 class Scanner:
     """Runs a scan step by step, reporting progress to ``log``."""
 
-    def __init__(self, request: ScanRequest, log=None, prune: bool = False):
+    def __init__(self, request: ScanRequest, log=None, prune: bool = False, stdin=None):
         """``prune``: read only the part of a JSON payload the policies can
         observe (see :mod:`.engine.access`); only for reports that do not
-        show the payload itself."""
+        show the payload itself. ``stdin``: where ``--payload -`` is read."""
         self.request = request
         self.log = log or (lambda line: None)
         self.prune = prune
+        self.policies: list[Policy] = []
+        self._stdin = stdin
+        self._stdin_data: bytes | None = None
 
     def load_policies(self) -> list[Policy]:
         self.log("Loading policies ...")
@@ -70,30 +93,89 @@ class Scanner:
                 selector = parse_selector(",".join(self.request.labels))
             except SelectorError as exc:
                 raise LoadError("--labels", str(exc)) from None
-            policies = [p for p in policies if selector(p.labels)]
+            selected = [p for p in policies if selector(p.labels)]
+            if not selected:
+                n = len(policies)
+                raise NoPolicySelected(
+                    "--labels",
+                    f"{','.join(self.request.labels)!r} selects none of the {n} loaded "
+                    f"{_plural(n, 'policy', 'policies')}: nothing was checked",
+                )
+            policies = selected
+        self.policies = policies
         return policies
 
+    def _bindings_path(self) -> str | None:
+        request = self.request
+        if request.bindings is not None:
+            return request.bindings
+        if not request.policies or request.default_bindings == BINDINGS_BUNDLED:
+            return default_bindings()
+        # kyverno-json's rule (no bindings), unless the policies need the
+        # bundled binding's variables and the payload is a Terraform document
+        from .engine.variables import undefined_variables
+
+        missing = {u.name for u in undefined_variables(self.policies, ())}
+        if missing and missing & set(load_bindings(default_bindings())) and self._is_terraform_payload():
+            return default_bindings()
+        return None
+
     def load_bindings(self) -> dict:
-        path = self.request.bindings
-        if path is None and not self.request.policies:
-            path = default_bindings()
-        if path is None:
-            return {}
-        self.log("Loading bindings ...")
-        values = load_bindings(path)
-        for k in sorted(values):
-            self.log(f"- {k} -> {go_v(values[k])}")
+        path = self._bindings_path()
+        values = {}
+        if path is not None:
+            self.log("Loading bindings ...")
+            values = load_bindings(path)
+            for k in sorted(values):
+                self.log(f"- {k} -> {go_v(values[k])}")
+        if self.request.variables_hint is not None:
+            self.check_variables(values)
         return values
 
-    def load_resources(self, policies=()) -> list:
+    def check_variables(self, bindings: dict) -> None:
+        from .engine.variables import undefined_message, undefined_variables
+
+        for u in undefined_variables(self.policies, bindings):
+            raise LoadError(u.policy.source, undefined_message(u, self.request.variables_hint or ""))
+
+    def _payload_bytes(self) -> bytes:
+        if self._stdin_data is None:
+            stream = self._stdin if self._stdin is not None else sys.stdin.buffer
+            try:
+                self._stdin_data = stream.read()
+            except OSError as exc:
+                raise LoadError("<stdin>", f"cannot read the payload from standard input ({exc})") from None
+        return self._stdin_data
+
+    def _is_terraform_payload(self) -> bool:
+        from .engine.inputs import looks_like_terraform
+
+        if self.request.payload == STDIN:
+            return looks_like_terraform(self._payload_bytes()[:4096])
+        try:
+            with open(self.request.payload, "rb") as fh:
+                return looks_like_terraform(fh.read(4096))
+        except OSError:
+            return False  # the payload loader reports it
+
+    def load_resources(self, policies=(), extra_need=None) -> list:
+        """The payload's documents. ``extra_need``: what a report reads besides the policies."""
         pre = compile_preprocessors(self.request.pre_process)
         need = None
-        if self.prune and policies and not pre:
-            from .engine.access import payload_need
+        stdin = self.request.payload == STDIN
+        if self.prune and policies and not pre and not stdin:
+            from .engine.access import merge_needs, payload_need
 
             need = payload_need(policies)
+            if need is not None and extra_need is not None:
+                need = merge_needs(need, extra_need)
         self.log("Loading payload ...")
-        payload = load_payload(self.request.payload, need)
+        if stdin:
+            from .engine.inputs import load_payload_data
+
+            payload = load_payload_data(self._payload_bytes(), "<stdin>")
+        else:
+            payload = load_payload(self.request.payload, need)
         self.log("Pre processing ...")
         payload = preprocess(payload, pre)
         return as_resources(payload)
@@ -141,25 +223,104 @@ def request_from_args(args) -> ScanRequest:
     )
 
 
+FINDINGS_OUTPUTS = ("sarif", "markdown", "github")
+
+
 def run_scan(args) -> int:
     request = request_from_args(args)
+    try:
+        if args.output in FINDINGS_OUTPUTS:
+            code = _run_findings_output(request, args)
+        elif args.output == "json":
+            code = _run_json(request)
+        else:
+            code = _run_text(request, args)
+    except NoPolicySelected as exc:
+        _flush(sys.stdout)
+        from .cli import PROG, _one_line
+
+        print(f"{PROG}: warning: {_one_line(str(exc))}", file=sys.stderr)
+        return EXIT_ERROR
+    return EXIT_PASS if args.exit_zero else code
+
+
+def _flush(stream) -> None:
+    try:
+        stream.flush()
+    except (OSError, ValueError):
+        pass
+
+
+def _run_text(request: ScanRequest, args) -> int:
+    from .engine.report import TextReport
+
     out = sys.stdout
-    if args.output == "json":
-        scanner = Scanner(request)
-        outcome = scanner.run()
-        from .engine.report import json_report
 
-        out.write(json_report(outcome.results, outcome.policies) + "\n")
-    else:
-        from .engine.report import TextReport
+    def log(line: str) -> None:
+        out.write(line + "\n")
 
-        def log(line: str) -> None:
-            out.write(line + "\n")
-
-        report = TextReport()
-        scanner = Scanner(request, log, prune=not getattr(args, "no_prune", False))
-        outcome = scanner.run(on_result=lambda r: out.write(report.render(r)))
+    report = TextReport()
+    scanner = Scanner(request, log, prune=not getattr(args, "no_prune", False))
+    outcome = scanner.run(on_result=lambda r: out.write(report.render(r)))
     out.flush()
-    if args.exit_zero:
-        return EXIT_PASS
     return outcome.exit_code()
+
+
+def _run_json(request: ScanRequest) -> int:
+    """kyverno-json's JSON report, built and written one document at a time.
+
+    It goes to a spooled temporary file first (memory up to a few MiB, then
+    disk): a report refused as too large leaves nothing on standard output.
+    """
+    import shutil
+    import tempfile
+
+    from .outputs import result_entries, write_json_report
+
+    outcome = Scanner(request).run()
+    items = ((request.payload, r, outcome.policies) for r in outcome.results)
+    with tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024) as spool:
+        write_json_report(result_entries(items, resources=True), spool)
+        spool.seek(0)
+        sys.stdout.flush()
+        shutil.copyfileobj(spool, sys.stdout.buffer, 1024 * 1024)
+        sys.stdout.buffer.flush()
+    return outcome.exit_code()
+
+
+def _display_name(path: str) -> str:
+    import os
+
+    if path == STDIN:
+        return "<stdin>"
+    rel = os.path.relpath(os.path.abspath(path), os.getcwd())
+    if rel == os.pardir or rel.startswith(os.pardir + os.sep):
+        return path
+    return rel.replace(os.sep, "/")
+
+
+def _run_findings_output(request: ScanRequest, args) -> int:
+    """The Action's findings (summary, workflow commands, SARIF) for one payload."""
+    import os
+
+    from . import outputs
+
+    request = replace(request, variables_hint="give a bindings file that defines it with --bindings")
+    run = outputs.check_payloads(
+        [request.payload],
+        request,
+        workspace=os.getcwd(),
+        prune=not getattr(args, "no_prune", False),
+        display=_display_name,
+    )
+    out = sys.stdout
+    if args.output == "markdown":
+        out.write(outputs.markdown(run))
+    elif args.output == "github":
+        out.write(outputs.workflow_commands(run, where="JSON report or SARIF file"))
+    else:
+        out.flush()
+        out.buffer.write(outputs.sarif_bytes(run))
+    out.flush()
+    result = run.result
+    return EXIT_ERROR if result == "error" else EXIT_FAIL if result == "fail" else EXIT_PASS

@@ -65,6 +65,13 @@ def _merge(a, b):
     return FULL  # an array read as an object, or the reverse: keep it all
 
 
+def merge_needs(a, b):
+    """What both ``a`` and ``b`` keep. ``b`` may be cyclic (a need for a
+    tree of any depth) as long as ``a`` is not: merging recurses only where
+    both have a part."""
+    return _merge(a, b)
+
+
 def _merge_all(needs: list):
     out = None
     for n in needs:

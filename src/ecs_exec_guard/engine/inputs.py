@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 from .bindings import Bindings
-from .documents import extension, load_data_file, parse_json, read_bytes
+from .documents import decode_text, extension, load_data_file, parse_json, parse_yaml_documents, read_bytes
 from .errors import LoadError, RuleError
 from .expr import Expr, ExpressionSyntaxError
 
@@ -34,6 +36,34 @@ def load_payload(path: str, need=None):
         value = load_data_file(path, "payload")
     if value is None:
         raise LoadError(path, "payload is `null`")
+    return value
+
+
+_JSON_START = re.compile(rb"\A(?:\xef\xbb\xbf)?[ \t\r\n]*[\[{]")
+_TERRAFORM_START = re.compile(rb'\A(?:\xef\xbb\xbf)?[ \t\r\n]*\{[ \t\r\n]*"format_version"[ \t\r\n]*:')
+
+
+def looks_like_terraform(head: bytes) -> bool:
+    """Does a document starting with ``head`` come from ``terraform show -json``?
+
+    Terraform writes ``format_version`` first in plans and states; pretty
+    printers (jq, python -m json.tool) keep the order.
+    """
+    return bool(_TERRAFORM_START.match(head)) or (
+        bool(_JSON_START.match(head)) and b'"terraform_version"' in head and b'"format_version"' in head
+    )
+
+
+def load_payload_data(data: bytes, name: str):
+    """A payload given as bytes (standard input): JSON when it starts like JSON, else YAML."""
+    if _JSON_START.match(data):
+        value = parse_json(data, name)
+    else:
+        docs = parse_yaml_documents(decode_text(data, name), name, core=True)
+        docs = [d for d in docs if d is not None] if len(docs) > 1 else docs
+        value = None if not docs else docs[0] if len(docs) == 1 else docs
+    if value is None:
+        raise LoadError(name, "payload is `null`")
     return value
 
 

@@ -1,0 +1,154 @@
+"""`scan --output sarif|markdown|github`, `--payload -`, bindings for copied
+catalog policies, `--labels` that selects nothing, and the report size cap."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ecs_exec_guard import outputs
+from ecs_exec_guard.cli import main
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLE = REPO / "examples/ecs-cluster/plan.json"
+POLICY = REPO / "policies/check-ecs-exec-logging.yaml"
+
+
+def run(capsys, *argv):
+    capsys.readouterr()
+    code = main(["scan", *argv])
+    cap = capsys.readouterr()
+    return code, cap.out, cap.err
+
+
+@pytest.fixture
+def in_examples(monkeypatch):
+    monkeypatch.chdir(REPO / "examples")
+
+
+def test_github_output_is_the_actions_annotations(capsys, in_examples):
+    code, out, err = run(capsys, "--payload", "ecs-cluster/plan.json", "--output", "github")
+    assert code == 1, err
+    lines = out.splitlines()
+    assert len(lines) == 2
+    assert lines[0].startswith("::error file=ecs-cluster/main.tf,line=50,title=ECS Exec logging must not be disabled::aws_ecs_cluster.batch: ")
+    assert lines[1].startswith("::error file=ecs-cluster/modules/ecs/main.tf,line=14,")
+
+
+def test_markdown_output_is_the_job_summary(capsys, in_examples):
+    code, out, _ = run(capsys, "--payload", "ecs-cluster/plan.json", "--output", "markdown")
+    assert code == 1
+    assert out.startswith("## ❌ ECS Exec Guard: fail\n")
+    assert "| <code>aws_ecs_cluster.payments</code> | payments | OVERRIDE | ✅ pass | ecs-cluster/main.tf:25 |" in out
+
+
+def test_sarif_output(capsys, in_examples):
+    code, out, _ = run(capsys, "--payload", "ecs-cluster/plan.json", "--output", "sarif")
+    assert code == 1
+    doc = json.loads(out)
+    uris = sorted(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in doc["runs"][0]["results"])
+    assert uris == ["ecs-cluster/main.tf", "ecs-cluster/modules/ecs/main.tf"]
+
+
+def test_payload_from_stdin_gives_the_same_log():
+    exe = [sys.executable, "-m", "ecs_exec_guard", "scan"]
+    by_file = subprocess.run([*exe, "--payload", str(EXAMPLE)], capture_output=True, text=True, timeout=60)
+    by_stdin = subprocess.run([*exe, "--payload", "-"], input=EXAMPLE.read_text(), capture_output=True, text=True, timeout=60)
+    assert by_stdin.returncode == by_file.returncode == 1
+    assert by_stdin.stdout == by_file.stdout
+    policy = REPO / "tests/data/cli/format-version.yaml"
+    yaml_in = subprocess.run([*exe, "--payload", "-", "--output", "json", "--policy", str(policy)],
+                             input="format_version: '1.2'\n", capture_output=True, text=True, timeout=60)
+    assert yaml_in.returncode == 0, yaml_in.stderr
+    assert json.loads(yaml_in.stdout)[0]["resource"] == {"format_version": "1.2"}
+
+
+def test_copied_catalog_policy_gets_the_terraform_binding(capsys, tmp_path):
+    # the catalog policy reads $analyzer; given with --policy and no --bindings
+    # on a Terraform plan, the bundled binding is loaded, and the log says so
+    policy = tmp_path / "copied.yaml"
+    policy.write_bytes(POLICY.read_bytes())
+    code, out, err = run(capsys, "--payload", str(EXAMPLE), "--policy", str(policy))
+    assert code == 1, err
+    assert out.splitlines()[:3] == [
+        "Loading policies ...", "Loading bindings ...", "- analyzer -> map[resource:map[type:terraform-plan]]",
+    ]
+    assert "ERROR" not in out
+    # a payload that is not a Terraform document keeps kyverno-json's behaviour
+    other = tmp_path / "other.json"
+    other.write_text('{"planned_values": {}}')
+    code, out, _ = run(capsys, "--payload", str(other), "--policy", str(policy))
+    assert "Loading bindings" not in out and "variable not defined" in out
+    # a policy that does not read $analyzer gets no bindings
+    plain = tmp_path / "plain.yaml"
+    plain.write_text(
+        "apiVersion: json.kyverno.io/v1alpha1\nkind: ValidatingPolicy\nmetadata:\n  name: p\n"
+        "spec:\n  rules:\n  - name: r\n    assert:\n      all:\n      - check:\n          format_version: '1.2'\n"
+    )
+    code, out, _ = run(capsys, "--payload", str(EXAMPLE), "--policy", str(plain))
+    assert "Loading bindings" not in out and code == 0
+
+
+def test_labels_selecting_nothing_warns_and_exits_2(capsys):
+    code, out, err = run(capsys, "--payload", str(EXAMPLE), "--labels", "team=nobody", "--output", "json")
+    assert code == 2 and out == ""
+    assert "warning" in err and "nothing was checked" in err
+
+
+def test_alias_bomb_report_is_refused_before_it_is_written(capsys, tmp_path):
+    # a million references to one 700-character string: under the loader's
+    # node cap, but 700 MB once written out
+    lines = ["a0: &a0 " + "x" * 700]
+    for i in range(1, 7):
+        prev = f"*a{i - 1}"
+        lines.append(f"a{i}: &a{i} [{', '.join([prev] * 10)}]")
+    bomb = tmp_path / "bomb.yaml"
+    bomb.write_text("\n".join(lines) + "\n")
+    assert bomb.stat().st_size < 2000
+    policy = tmp_path / "p.yaml"
+    policy.write_text(
+        "apiVersion: json.kyverno.io/v1alpha1\nkind: ValidatingPolicy\nmetadata:\n  name: p\n"
+        "spec:\n  rules:\n  - name: r\n    assert:\n      all:\n      - check:\n          a0: []\n"
+    )
+    code, out, err = run(capsys, "--payload", str(bomb), "--policy", str(policy), "--output", "json")
+    assert code == 2 and out == ""
+    assert "JSON report" in err and "MiB" in err
+
+
+def test_stream_writer_matches_go_indent_and_chunks(tmp_path):
+    from ecs_exec_guard.engine.gofmt import go_json_indent
+
+    big = {"b": [{"k": i, "s": "x" * 50, "n": [1, 2, {"<": ">"}]} for i in range(20000)], "a": {}, "c": []}
+    entries = [big, {"x": 1}]
+    path = tmp_path / "r.json"
+    outputs.write_report_file(str(path), iter(entries))
+    assert path.read_text() == go_json_indent(entries, normalized=True) + "\n"
+    with pytest.raises(outputs.ReportTooLarge):
+        outputs.write_report_file(str(tmp_path / "small.json"), iter(entries), limit=100_000)
+    assert not (tmp_path / "small.json").exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["r.json"]
+
+
+@pytest.mark.parametrize(
+    "plan",
+    ["examples/ecs-cluster/plan.json", "tests/data/action/failing/plan.json", "tests/data/terraform/workspace/infra/plan.json"],
+)
+def test_reading_part_of_the_plan_changes_no_finding(plan):
+    """The Action reads only what the policies and the Terraform outputs see; same summary and SARIF as reading it all."""
+    from ecs_exec_guard.scan import BINDINGS_BUNDLED, ScanRequest
+
+    path = str(REPO / plan)
+    request = ScanRequest(payload=path, default_bindings=BINDINGS_BUNDLED)
+    runs = [
+        outputs.check_payloads([path], request, workspace=str(REPO), prune=prune, display=lambda p: plan)
+        for prune in (True, False)
+    ]
+    pruned, whole = runs
+    assert pruned.payloads[0].outcome.resources != whole.payloads[0].outcome.resources  # something was left out
+    assert outputs.markdown(pruned) == outputs.markdown(whole)
+    assert outputs.sarif_bytes(pruned) == outputs.sarif_bytes(whole)
+    assert outputs.workflow_commands(pruned) == outputs.workflow_commands(whole)
