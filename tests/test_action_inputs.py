@@ -131,10 +131,36 @@ def test_custom_policy_and_bindings(workspace: Path):
     run = run_action(workspace, {"payload": "plan.json", "policy": "policies", "bindings": "plan.bindings.json"})
     assert run.code == 1
     assert run.outputs["violations"] == "2"
-    # a custom policy gets no bindings by default: $analyzer is undefined, a rule error
+    # without a bindings input, any policy gets the bundled terraform-plan binding
     run = run_action(workspace, {"payload": "plan.json", "policy": "policies/*.yaml"})
+    assert run.code == 1, run.stdout
+    assert run.outputs["violations"] == "2"
+
+
+def test_undefined_variable_is_refused_at_load_time(workspace: Path):
+    (workspace / "p.yaml").write_text(
+        "apiVersion: json.kyverno.io/v1alpha1\nkind: ValidatingPolicy\nmetadata:\n  name: needs-env\n"
+        "spec:\n  rules:\n  - name: r\n    assert:\n      all:\n"
+        "      - check:\n          (format_version == $env.version): true\n",
+        encoding="utf-8",
+    )
+    run = run_action(workspace, {"payload": "plan.json", "policy": "p.yaml"})
     assert run.code == 2 and run.outputs["result"] == "error"
-    assert "variable not defined: analyzer" in run.summary
+    assert len(run.errors) == 1
+    error = run.errors[0]
+    assert "p.yaml" in error and "needs-env" in error
+    assert "spec.rules[0].assert.all[0].check.(format_version == $env.version)" in error
+    assert "variable $env is not defined" in error and "`bindings` input" in error
+    # names bound inside the rule are defined
+    (workspace / "q.yaml").write_text(
+        "apiVersion: json.kyverno.io/v1alpha1\nkind: ValidatingPolicy\nmetadata:\n  name: bound\n"
+        "spec:\n  rules:\n  - name: r\n    context:\n    - name: want\n      variable: '1.2'\n"
+        "    assert:\n      all:\n      - check:\n          format_version->v:\n"
+        "            (let $w = $want in $v == $w || $analyzer != null): true\n",
+        encoding="utf-8",
+    )
+    run = run_action(workspace, {"payload": "plan.json", "policy": "q.yaml"})
+    assert run.outputs["result"] != "error", run.stdout
 
 
 def test_defaults_match_the_documented_behaviour():
@@ -148,4 +174,6 @@ def test_defaults_match_the_documented_behaviour():
         "annotations": "true",
         "summary": "true",
         "sarif-file": "",
+        "report-file": "",
+        "report-resources": "false",
     }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -53,13 +54,25 @@ def test_failing_plan(workspace: Path):
     assert "- check-ecs-exec-logging / check-ecs-exec-logging /  FAILED" in run.stdout
 
 
-def test_report_written_to_runner_temp(workspace: Path):
+def test_no_report_and_nothing_written_by_default(workspace: Path):
     copy_tree("failing", workspace)
+    before = sorted(p.relative_to(workspace) for p in workspace.rglob("*"))
     run = run_action(workspace, {"payload": "plan.json"})
-    report = Path(run.outputs["report"])
-    assert report.parent == run.runner_temp
+    assert run.code == 1
+    assert "report" not in run.outputs
+    assert sorted(p.relative_to(workspace) for p in workspace.rglob("*")) == before
+    assert list(run.runner_temp.iterdir()) == []
+
+
+def test_report_file_without_resources(workspace: Path):
+    copy_tree("failing", workspace)
+    run = run_action(workspace, {"payload": "plan.json", "report-file": "out/report.json"})
+    assert run.outputs["report"] == "out/report.json"
+    report = workspace / "out/report.json"
     doc = json.loads(report.read_text(encoding="utf-8"))
     assert isinstance(doc, list) and len(doc) == 1
+    assert "resource" not in doc[0]
+    assert doc[0]["payload"] == "plan.json" and doc[0]["document"] == 0
     messages = [
         v["message"]
         for res in doc[0]["results"]
@@ -73,12 +86,26 @@ def test_report_written_to_runner_temp(workspace: Path):
     assert not list(run.runner_temp.glob(".ecs-exec-guard-*"))  # no temporary file left
 
 
-def test_report_in_workspace_without_runner_temp(workspace: Path):
-    copy_tree("clean", workspace)
-    run = run_action(workspace, {"payload": "plan.json"}, extra_env={"RUNNER_TEMP": str(workspace / "missing")})
-    assert run.code == 0
-    assert run.outputs["report"] == "ecs-exec-guard-report.json"
-    assert (workspace / "ecs-exec-guard-report.json").is_file()
+def test_report_file_with_resources_is_kyverno_json_form(workspace: Path, tmp_path: Path):
+    copy_tree("failing", workspace)
+    run = run_action(workspace, {"payload": "plan.json", "report-file": "r.json", "report-resources": "true"})
+    assert run.code == 1
+    written = (workspace / "r.json").read_bytes()
+    # byte for byte what `scan --output json` prints for the same payload and policy
+    from ecs_exec_guard.cli import main
+
+    out = tmp_path / "scan.json"
+    import contextlib
+    import io
+
+    buf = io.TextIOWrapper(io.BytesIO(), encoding="utf-8")
+    with contextlib.redirect_stdout(buf):
+        assert main(["scan", "--payload", str(workspace / "plan.json"), "--output", "json"]) == 1
+    buf.flush()
+    out.write_bytes(buf.buffer.getvalue())
+    assert written == out.read_bytes()
+    assert json.loads(written)[0]["resource"]["format_version"]
+    assert not list(workspace.glob(".ecs-exec-guard-*"))
 
 
 def test_clean_plan(workspace: Path):
@@ -188,22 +215,28 @@ def test_annotations_and_summary_off(workspace: Path):
 def test_several_payloads_by_glob(workspace: Path):
     copy_tree("failing", workspace, "stacks/a")
     copy_tree("clean", workspace, "stacks/b")
-    run = run_action(workspace, {"payload": "stacks/*/plan.json"})
+    run = run_action(workspace, {"payload": "stacks/*/plan.json", "report-file": "report.json"})
     assert run.code == 1
     assert run.outputs["violations"] == "2"
     assert run.annotation("aws_ecs_cluster.jobs").startswith("::error file=stacks/a/main.tf,line=16,")
     assert "aws_ecs_cluster.web" in run.summary and "stacks/b/plan.json" in run.summary
-    report = json.loads(Path(run.outputs["report"]).read_text(encoding="utf-8"))
+    report = json.loads((workspace / run.outputs["report"]).read_text(encoding="utf-8"))
     assert len(report) == 2
+    assert [e["payload"] for e in report] == ["stacks/a/plan.json", "stacks/b/plan.json"]
+    # one group per payload in the log, each with its counts and timing
+    groups = [line for line in run.stdout.splitlines() if line.startswith("::group::")]
+    assert groups == ["::group::stacks/a/plan.json", "::group::stacks/b/plan.json"]
+    assert run.stdout.count("::endgroup::") == 2
+    assert re.search(r"Checking stacks/a/plan.json: 1 document, 1 policy, 2 failing resources \(\d+\.\d\d s\)", run.stdout)
 
 
 def test_payload_list_newlines_and_commas(workspace: Path):
     copy_tree("failing", workspace, "a")
     copy_tree("clean", workspace, "b")
     copy_tree("clean", workspace, "c")
-    run = run_action(workspace, {"payload": "a/plan.json\n b/plan.json, c/plan.json\n"})
+    run = run_action(workspace, {"payload": "a/plan.json\n b/plan.json, c/plan.json\n", "report-file": "report.json"})
     assert run.code == 1
-    report = json.loads(Path(run.outputs["report"]).read_text(encoding="utf-8"))
+    report = json.loads((workspace / run.outputs["report"]).read_text(encoding="utf-8"))
     assert len(report) == 3
 
 

@@ -182,8 +182,8 @@ class _NoSource:
 # --- annotations (``github``) -------------------------------------------------
 
 
-def ordered_annotations(run: Run, changed: set[str] | None = None):
-    """Rule errors, then failing resources (those in changed files first); the rest counted."""
+def ordered_annotations(run: Run):
+    """Rule errors, then failing resources in report order; the rest counted."""
     from .action.commands import Annotation
 
     notes = []
@@ -192,21 +192,16 @@ def ordered_annotations(run: Run, changed: set[str] | None = None):
             Annotation("error", f"{e.policy.name} / {e.rule}: {e.error}", file=e.payload,
                        title=f"Rule error: {e.policy.title}")
         )
-    findings = run.findings
-    if changed:
-        for f in findings:
-            f.changed = f.file in changed
-        findings = sorted(findings, key=lambda f: not f.changed)
-    for f in findings:
+    for f in run.findings:
         notes.append(Annotation("error", f.annotation_text(), file=f.file, line=f.line, title=f.title))
     return notes[:MAX_ANNOTATIONS], max(len(notes) - MAX_ANNOTATIONS, 0)
 
 
-def workflow_commands(run: Run, changed: set[str] | None = None, where: str = "job summary") -> str:
+def workflow_commands(run: Run, where: str = "job summary") -> str:
     """The annotations of a run as workflow commands, with a notice for those left out."""
     from .action.commands import Annotation, render_annotations
 
-    notes, more = ordered_annotations(run, changed)
+    notes, more = ordered_annotations(run)
     if more:
         noun = "annotation was" if more == 1 else "annotations were"
         notes.append(Annotation("notice", f"{more} more {noun} left out (GitHub shows {MAX_ANNOTATIONS} per step): see the {where}."))
@@ -219,14 +214,11 @@ def workflow_commands(run: Run, changed: set[str] | None = None, where: str = "j
 def summary_data(run: Run, result: str | None = None, fail_on: str = "violations", report=None, sarif=None):
     from .action.summary import SummaryData
 
-    findings = run.findings
-    if any(f.changed for f in findings):
-        findings = sorted(findings, key=lambda f: not f.changed)
     return SummaryData(
         result=result or run.result,
         payloads=run.payloads,
         policies=run.policies,
-        findings=findings,
+        findings=run.findings,
         failures=run.failures,
         fail_on=fail_on,
         report=report,

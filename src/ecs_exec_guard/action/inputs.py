@@ -36,6 +36,8 @@ class ActionInputs:
     annotations: bool = True
     summary: bool = True
     sarif_file: str | None = None  # absolute
+    report_file: str | None = None  # absolute; None: no JSON report
+    report_resources: bool = False  # the report embeds each payload document
 
 
 def workspace_dir() -> str:
@@ -167,6 +169,16 @@ def read_inputs(workspace: str | None = None) -> ActionInputs:
         if os.path.isdir(sarif_file):
             raise InputError(f"sarif-file: {raw_sarif!r} is a folder, expected a file name")
 
+    report_file = None
+    raw_report = core.get_input("report-file")
+    if raw_report:
+        report_file = resolve_path("report-file", raw_report, workspace)
+        if os.path.isdir(report_file):
+            raise InputError(f"report-file: {raw_report!r} is a folder, expected a file name")
+        if sarif_file is not None and os.path.realpath(report_file) == os.path.realpath(sarif_file):
+            raise InputError("report-file: the same file as sarif-file; give each its own name")
+    report_resources = _boolean("report-resources", False)
+
     return ActionInputs(
         workspace=workspace,
         payloads=payloads,
@@ -177,4 +189,6 @@ def read_inputs(workspace: str | None = None) -> ActionInputs:
         annotations=annotations,
         summary=summary,
         sarif_file=sarif_file,
+        report_file=report_file,
+        report_resources=report_resources,
     )

@@ -1,10 +1,13 @@
 """``ecs-exec-guard action``: the entrypoint of the container action.
 
-Reads the inputs (``INPUT_*``), evaluates every payload file, then writes,
-each rendered in full in memory first: the JSON report and the SARIF file
+Reads the inputs (``INPUT_*``), loads the policies once, then checks each
+payload in turn, printing its part of the log as soon as it is done (a
+line with its counts and timing, then kyverno-json's rule lines, framed by
+``::stop-commands::``; in a ``::group::`` per payload when there are
+several). Then it writes: the JSON report (only with ``report-file``,
+streamed to a temporary file renamed into place), the SARIF file
 (atomically), the job summary (one append), the step outputs (one append,
-heredoc values with random delimiters) and, on standard output, the log
-(framed by ``::stop-commands::``) and the annotations.
+heredoc values with random delimiters) and the annotations.
 
 Exit status: 0, or 1 on a failing resource with ``fail-on: violations``, or
 2 on an error (bad input, a rule that could not be evaluated) unless
@@ -14,46 +17,22 @@ Exit status: 0, or 1 on a failing resource with ``fail-on: violations``, or
 from __future__ import annotations
 
 import gc
-import json
 import os
 import sys
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from ..engine.errors import EXIT_ERROR, EXIT_FAIL, EXIT_PASS, GuardError
-from .commands import Annotation, output_text, quoted_log, render_annotations
-from .files import append_text, file_size, writable_dir, write_atomic
+from ..outputs import MAX_ANNOTATIONS, Run, ordered_annotations  # noqa: F401 - part of this module's interface
+from .commands import Annotation, escape_data, output_text, quoted_log, render_annotations
+from .files import append_text, file_size, write_atomic
 from .inputs import ActionInputs, InputError, read_inputs, relative, workspace_dir
 from .summary import SUMMARY_BUDGET, SummaryData
 from .summary import render as render_summary
 
-REPORT_NAME = "ecs-exec-guard-report.json"
-MAX_ANNOTATIONS = 10  # GitHub shows at most 10 error annotations per step
-
-
-@dataclass
-class Run:
-    """Everything one execution found, before anything is written."""
-
-    inputs: ActionInputs
-    payloads: list = field(default_factory=list)  # findings.PayloadResult
-    policies: list = field(default_factory=list)
-    log: list[str] = field(default_factory=list)
-
-    @property
-    def findings(self) -> list:
-        return [f for p in self.payloads for f in p.findings]
-
-    @property
-    def failures(self) -> list:
-        return [e for p in self.payloads for e in p.failures]
-
-    @property
-    def result(self) -> str:
-        if self.failures:
-            return "error"
-        if self.findings or any(p.outcome.failures for p in self.payloads):
-            return "fail"
-        return "pass"
+VARIABLES_HINT = (
+    "give a bindings file that defines it with the `bindings` input (without one, only the bundled "
+    "terraform-plan binding, $analyzer, is defined), or define it in the rule's context"
+)
 
 
 def exit_code(result: str, fail_on: str) -> int:
@@ -64,38 +43,44 @@ def exit_code(result: str, fail_on: str) -> int:
     return EXIT_FAIL if fail_on == "violations" else EXIT_PASS
 
 
-def evaluate_payloads(inputs: ActionInputs) -> Run:
-    """Load the policies and bindings once, then scan each payload in turn."""
-    from ..engine.evaluate import evaluate
-    from ..engine.report import TextReport
-    from ..scan import Scanner, ScanOutcome, ScanRequest
-    from ..terraform import SourceLocator
-    from .findings import collect
+def _print(text: str) -> None:
+    if text:
+        sys.stdout.write(text)
+        sys.stdout.flush()
 
-    run = Run(inputs)
-    request = ScanRequest(payload=inputs.payloads[0], policies=list(inputs.policies), bindings=inputs.bindings)
-    scanner = Scanner(request)
-    policies = scanner.load_policies()
-    bindings = scanner.load_bindings()
-    run.policies = policies
-    text = TextReport()
-    for path in inputs.payloads:
-        rel = relative(path, inputs.workspace)
-        scanner.request = replace(request, payload=path)
-        resources = scanner.load_resources()
-        results = list(evaluate(policies, resources, bindings))
-        outcome = ScanOutcome(policies, bindings, resources, results)
 
-        def locator_for(doc, path=path):
-            return SourceLocator(inputs.workspace, inputs.terraform_dir, doc, path)
+def evaluate_payloads(inputs: ActionInputs, stream: bool = True) -> Run:
+    """Load the policies and bindings once, then check each payload, logging as it goes."""
+    from ..outputs import check_payloads, payload_line
+    from ..scan import BINDINGS_BUNDLED, ScanRequest
 
-        run.payloads.append(collect(path, rel, outcome, locator_for))
-        n, m = len(resources), len(policies)
-        run.log.append(
-            f"Checking {rel}: {n} {'document' if n == 1 else 'documents'}, {m} {'policy' if m == 1 else 'policies'}"
-        )
-        run.log.extend(line for r in results for line in text.render(r).splitlines())
-    return run
+    request = ScanRequest(
+        payload=inputs.payloads[0],
+        policies=list(inputs.policies),
+        bindings=inputs.bindings,
+        default_bindings=BINDINGS_BUNDLED,
+        variables_hint=VARIABLES_HINT,
+    )
+    grouped = len(inputs.payloads) > 1
+
+    def on_payload(done) -> None:
+        if not stream:
+            return
+        block = quoted_log("\n".join([payload_line(done), *done.lines]))
+        if grouped:
+            block = f"::group::{escape_data(done.rel)}\n{block}::endgroup::\n"
+        _print(block)
+
+    return check_payloads(
+        inputs.payloads,
+        request,
+        workspace=inputs.workspace,
+        terraform_dir=inputs.terraform_dir,
+        # the full report repeats every document: then the whole payload is read
+        prune=not inputs.report_resources,
+        display=lambda path: relative(path, inputs.workspace),
+        on_payload=on_payload,
+    )
 
 
 def _display_path(path: str, workspace: str) -> str:
@@ -106,41 +91,12 @@ def _display_path(path: str, workspace: str) -> str:
     return rel.replace(os.sep, "/")
 
 
-def write_report(run: Run | None, workspace: str) -> str:
-    """The kyverno-json JSON report of every payload; returns where it went."""
-    from ..engine.gofmt import go_json_indent
-    from ..engine.report import resource_json
+def write_report(run: Run, inputs: ActionInputs) -> str:
+    """The JSON report, streamed to ``report-file``; returns its path."""
+    from ..outputs import report_entries, write_report_file
 
-    docs = []
-    if run is not None:
-        for p in run.payloads:
-            docs.extend(resource_json(r, p.outcome.policies) for r in p.outcome.results)
-    data = (go_json_indent(docs, normalized=True) + "\n").encode("utf-8")
-    temp = os.environ.get("RUNNER_TEMP")
-    candidates = [temp] if writable_dir(temp) else []
-    candidates.append(workspace)
-    last: OSError | None = None
-    for folder in candidates:
-        path = os.path.join(folder, REPORT_NAME)
-        try:
-            write_atomic(path, data)
-            return path
-        except OSError as exc:
-            last = exc
-    raise OSError(f"cannot write the JSON report: {last}")
-
-
-def ordered_annotations(run: Run) -> tuple[list[Annotation], int]:
-    """Rule errors, then failing resources in report order; the rest counted."""
-    notes: list[Annotation] = []
-    for e in run.failures:
-        notes.append(
-            Annotation("error", f"{e.policy.name} / {e.rule}: {e.error}", file=e.payload,
-                       title=f"Rule error: {e.policy.title}")
-        )
-    for f in run.findings:
-        notes.append(Annotation("error", f.annotation_text(), file=f.file, line=f.line, title=f.title))
-    return notes[:MAX_ANNOTATIONS], max(len(notes) - MAX_ANNOTATIONS, 0)
+    write_report_file(inputs.report_file, report_entries(run, resources=inputs.report_resources))
+    return inputs.report_file
 
 
 def _summary_text(data: SummaryData) -> str:
@@ -195,19 +151,13 @@ def _emit(out: Output, summary_enabled: bool, workspace: str, fail_on: str = "vi
 
 def _input_failure(message: str, workspace: str, summary_enabled: bool = True) -> int:
     message = " ".join(message.split())
-    report = None
-    try:
-        report = write_report(None, workspace)
-    except OSError:
-        pass
-    data = SummaryData(result="error", input_error=message, report=_display_path(report, workspace) if report else None)
+    data = SummaryData(result="error", input_error=message)
     out = Output(
         result="error",
         violations=0,
         code=EXIT_ERROR,
         stdout=[render_annotations([Annotation("error", f"ecs-exec-guard: {message}")])],
         summary=data,
-        report=report,
     )
     return _emit(out, summary_enabled, workspace)
 
@@ -237,32 +187,31 @@ def run_action() -> int:
     out = Output(result=result, violations=len(findings), code=code)
 
     problems: list[str] = []
-    try:
-        out.report = write_report(run, workspace)
-    except OSError as exc:
-        problems.append(str(exc))
+    if inputs.report_file:
+        try:
+            out.report = write_report(run, inputs)
+        except OSError as exc:
+            problems.append(f"report-file: cannot write {relative(inputs.report_file, workspace)}: {exc.strerror or exc}")
+        except GuardError as exc:
+            problems.append(f"report-file: {relative(inputs.report_file, workspace)}: {exc.why}")
     if inputs.sarif_file:
         try:
-            from .sarif import build_sarif
+            from ..outputs import sarif_bytes
 
-            doc = build_sarif(run.payloads, run.policies, findings, run.failures)
-            write_atomic(inputs.sarif_file, (json.dumps(doc, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+            write_atomic(inputs.sarif_file, sarif_bytes(run))
             out.sarif = inputs.sarif_file
         except OSError as exc:
             problems.append(f"sarif-file: cannot write {relative(inputs.sarif_file, workspace)}: {exc.strerror or exc}")
 
-    out.stdout.append(quoted_log("\n".join(run.log)))
     # a file the action could not write matters more than any finding: it comes first
     out.stdout.append(render_annotations([Annotation("error", f"ecs-exec-guard: {p}") for p in problems]))
     if problems:
         out.result, out.code = "error", exit_code("error", inputs.fail_on)
     if inputs.annotations:
-        notes, more = ordered_annotations(run)
-        if more:
-            where = "job summary" if inputs.summary else "JSON report"
-            noun = "annotation was" if more == 1 else "annotations were"
-            notes.append(Annotation("notice", f"{more} more {noun} left out (GitHub shows {MAX_ANNOTATIONS} per step): see the {where}."))
-        out.stdout.append(render_annotations(notes))
+        from ..outputs import workflow_commands
+
+        where = "job summary" if inputs.summary else "JSON report" if inputs.report_file else "SARIF file" if inputs.sarif_file else "job log"
+        out.stdout.append(workflow_commands(run, where))
 
     out.summary = SummaryData(
         result=out.result,
