@@ -1,214 +1,238 @@
-"""Go (RE2) regular expressions on top of Python's ``re``.
+"""Go regular expressions on RE2.
 
-Patterns are translated where the two dialects differ (``$`` and ``\\z``,
-ASCII-only ``\\d \\w \\s``, POSIX classes, ``\\Q...\\E``, flag groups in the
-middle of a pattern) and constructs RE2 rejects (look-around,
-back-references) are refused.  Replacement follows ``Regexp.ReplaceAll``:
-``$1``/``${name}`` templates and Go's handling of empty matches.
+Go's ``regexp`` package is RE2: the same syntax, the same refusals
+(no look-around, no back-references) and matching in time linear in the
+input.  The C++ RE2 library (``google-re2``) with its default options
+parses exactly Go's ``syntax.Perl`` flags: Perl classes, ``\\pL`` Unicode
+classes, non-greedy operators, ``$`` at end of text only, UTF-8.  What is
+Go-specific lives here, on top of it:
+
+- the few things C++ RE2 accepts and Go refuses (``\\C``, nesting deeper
+  than 1000), and Go's wording of parse errors;
+- ``Regexp.ReplaceAll``: ``$1``/``${name}`` templates as ``Regexp.Expand``
+  and Go's handling of empty matches;
+- random strings matched by a pattern (the ``random`` function).
+
+Text is matched as UTF-8 bytes, encoded once per call, so that a scan that
+resumes at an offset does not re-encode the input.
 """
 
 from __future__ import annotations
 
 import random as _random
-import re
 from functools import lru_cache
 
-try:  # Python >= 3.11
-    from re import _parser as _sre_parse  # type: ignore[attr-defined]
-except ImportError:  # pragma: no cover
-    import sre_parse as _sre_parse  # type: ignore[no-redef]
+import re2
+
+from .values import scrub_surrogates
 
 
 class GoRegexError(ValueError):
     pass
 
 
-_POSIX = {
-    "alnum": "0-9A-Za-z",
-    "alpha": "A-Za-z",
-    "ascii": "\\x00-\\x7f",
-    "blank": "\\t ",
-    "cntrl": "\\x00-\\x1f\\x7f",
-    "digit": "0-9",
-    "graph": "!-~",
-    "lower": "a-z",
-    "print": " -~",
-    "punct": "!-/:-@\\[-`{-~",
-    "space": "\\t\\n\\v\\f\\r ",
-    "upper": "A-Z",
-    "word": "0-9A-Za-z_",
-    "xdigit": "0-9A-Fa-f",
-}
-_PERL_OUT = {
-    "d": "[0-9]",
-    "D": "[^0-9]",
-    "w": "[0-9A-Za-z_]",
-    "W": "[^0-9A-Za-z_]",
-    "s": "[\\t\\n\\f\\r ]",
-    "S": "[^\\t\\n\\f\\r ]",
-}
-_PERL_IN = {"d": "0-9", "w": "0-9A-Za-z_", "s": "\\t\\n\\f\\r "}
+_OPTIONS = re2.Options()
+_OPTIONS.log_errors = False  # errors are reported to the caller, not on stderr
+_UNANCHORED = re2._Anchor.UNANCHORED
+
+# Go's limit (regexp/syntax maxHeight) on how deeply groups may nest.
+_MAX_NESTING = 1000
+
+# RE2's error texts -> Go's (regexp/syntax ErrorCode)
+_GO_ERRORS = (
+    ("invalid perl operator", "invalid or unsupported Perl syntax"),
+    ("missing )", "missing closing )"),
+    ("missing ]", "missing closing ]"),
+    ("trailing \\", "trailing backslash at end of expression"),
+    ("bad repetition operator", "invalid nested repetition operator"),
+    ("invalid repetition size", "invalid repeat count"),
+    ("no argument for repetition operator", "missing argument to repetition operator"),
+    ("invalid named capture group", "invalid named capture"),
+    ("pattern too large", "expression too large"),
+)
 
 
-def translate(pattern: str) -> str:
-    """Translate a Go regular expression into an equivalent Python one."""
-    out: list[str] = []
+def _go_message(raw: str) -> str:
+    code, sep, arg = raw.partition(": ")
+    for ours, go in _GO_ERRORS:
+        if code.startswith(ours):
+            code = go
+            break
+    return f"error parsing regexp: {code}: `{arg}`" if sep else f"error parsing regexp: {code}"
+
+
+def _utf8(text: str) -> bytes:
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:  # lone surrogates: Go sees U+FFFD
+        return scrub_surrogates(text).encode("utf-8")
+
+
+_CAPTURE_NAME = re2.compile("[A-Za-z0-9_]+")
+
+
+def _check_go_only(pattern: str) -> None:
+    """Refuse what C++ RE2 accepts but Go does not: ``\\C`` (any byte) , group
+    names beyond ASCII letters, digits and underscore, and groups nested
+    deeper than Go's limit."""
     i = 0
     n = len(pattern)
-    multiline = False
-    # one entry per open group: number of scoped-flag groups to close with it
-    pending: list[int] = [0]
+    depth = 0
+    in_class = False
     while i < n:
         c = pattern[i]
-        if c == "\\":
-            if i + 1 >= n:
-                raise GoRegexError("trailing backslash at end of expression")
+        if c == "\\" and i + 1 < n:
             e = pattern[i + 1]
-            if e == "Q":
+            if e == "Q" and not in_class:
                 end = pattern.find("\\E", i + 2)
-                literal = pattern[i + 2:] if end < 0 else pattern[i + 2:end]
-                out.append(re.escape(literal))
-                i = n if end < 0 else end + 2
+                if end < 0:
+                    return
+                i = end + 2
                 continue
-            if e == "z":
-                out.append("\\Z")
-            elif e in _PERL_OUT:
-                out.append(_PERL_OUT[e])
-            elif e.isdigit() and e != "0":
-                raise GoRegexError(f"invalid escape sequence: \\{e}")
-            elif e in "pP":
-                raise GoRegexError(f"invalid character class range: \\{e}")
-            else:
-                out.append(c + e)
+            if e == "C":
+                raise GoRegexError("error parsing regexp: invalid escape sequence: `\\C`")
             i += 2
             continue
-        if c == "[":
-            i = _translate_class(pattern, i, out)
-            continue
-        if c == "$":
-            out.append("$" if multiline else "(?!(?s:.))")
+        if in_class:
+            if c == "]":
+                in_class = False
+            elif c == "[" and pattern.startswith("[:", i):
+                end = pattern.find(":]", i + 2)
+                if end > 0:
+                    i = end + 2
+                    continue
             i += 1
+            continue
+        if c == "[":
+            in_class = True
+            i += 1
+            if pattern.startswith("^", i):
+                i += 1
+            if pattern.startswith("]", i):  # a leading ] is a literal
+                i += 1
             continue
         if c == "(":
-            if pattern.startswith("(?", i):
-                if pattern.startswith(("(?=", "(?!", "(?<=", "(?<!", "(?#", "(?>"), i):
-                    raise GoRegexError("invalid or unsupported Perl syntax: " + pattern[i:i + 3])
-                if pattern.startswith("(?P<", i) or pattern.startswith("(?P=", i):
-                    if pattern.startswith("(?P=", i):
-                        raise GoRegexError("invalid named capture: " + pattern[i:i + 4])
-                    out.append("(?P<")
-                    i += 4
-                    pending.append(0)
-                    continue
-                if pattern.startswith("(?<", i):
-                    out.append("(?P<")
-                    i += 3
-                    pending.append(0)
-                    continue
-                m = re.match(r"\(\?([imsU]*)(?:-([imsU]*))?([:)])", pattern[i:])
-                if not m:
-                    raise GoRegexError("invalid or unsupported Perl syntax: " + pattern[i:i + 3])
-                on, off, kind = m.group(1), m.group(2) or "", m.group(3)
-                if "U" in on or "U" in off:
-                    raise GoRegexError("ungreedy flag (?U) is not supported")
-                if "m" in on:
-                    multiline = True
-                flags = on + ("-" + off if off else "")
-                i += m.end()
-                if kind == ":":
-                    out.append(f"(?{flags}:" if flags else "(?:")
-                    pending.append(0)
-                elif flags:
-                    out.append(f"(?{flags}:")
-                    pending[-1] += 1
-                continue
-            out.append("(")
-            pending.append(0)
-            i += 1
-            continue
-        if c == ")":
-            if len(pending) == 1:
-                raise GoRegexError("unexpected ): " + pattern)
-            out.append(")" * pending.pop())
-            out.append(")")
-            i += 1
-            continue
-        out.append(c)
+            depth += 1
+            if depth > _MAX_NESTING:
+                raise GoRegexError("error parsing regexp: expression nests too deeply")
+            for opener in ("(?P<", "(?<"):
+                if pattern.startswith(opener, i):
+                    end = pattern.find(">", i)
+                    name = pattern[i + len(opener):end]
+                    if end > 0 and name[:1] not in ("=", "!") and not _CAPTURE_NAME.fullmatch(name):
+                        raise GoRegexError(f"error parsing regexp: invalid named capture: `{pattern[i:end + 1]}`")
+        elif c == ")":
+            depth -= 1
         i += 1
-    if len(pending) != 1:
-        raise GoRegexError("missing closing ): " + pattern)
-    out.append(")" * pending[0])
-    return "".join(out)
 
 
-def _translate_class(pattern: str, i: int, out: list[str]) -> int:
-    n = len(pattern)
-    j = i + 1
-    parts = ["["]
-    if j < n and pattern[j] == "^":
-        parts.append("^")
-        j += 1
-    first = True
-    while j < n:
-        c = pattern[j]
-        if c == "]" and not first:
-            parts.append("]")
-            out.append("".join(parts))
-            return j + 1
-        first = False
-        if c == "[" and pattern.startswith("[:", j):
-            end = pattern.find(":]", j + 2)
-            if end > 0:
-                name = pattern[j + 2:end]
-                if name in _POSIX:
-                    parts.append(_POSIX[name])
-                    j = end + 2
-                    continue
-                raise GoRegexError(f"invalid character class range: [:{name}:]")
-        if c == "[":
-            parts.append("\\[")
-            j += 1
-            continue
-        if c == "\\":
-            if j + 1 >= n:
+class GoRegexp:
+    """A compiled Go regular expression."""
+
+    __slots__ = ("pattern", "_re", "_match", "_groups", "_names")
+
+    def __init__(self, pattern: str):
+        self.pattern = pattern
+        _check_go_only(pattern)
+        try:
+            self._re = re2.compile(_utf8(pattern), _OPTIONS)
+        except re2.error as exc:
+            raw = exc.args[0] if exc.args else ""
+            if isinstance(raw, bytes):
+                raw = raw.decode("utf-8", "replace")
+            raise GoRegexError(_go_message(str(raw))) from None
+        # the wrapper's own search() re-encodes text and builds match
+        # objects; RE2::Match on bytes returns the group spans directly
+        self._match = self._re._regexp.Match
+        self._groups = self._re.groups
+        self._names = {name.decode("utf-8", "replace"): index for name, index in self._re.groupindex.items()}
+
+    def search(self, text: str) -> bool:
+        """Go ``Regexp.MatchString``: is there a match anywhere in ``text``?"""
+        data = _utf8(text)
+        return self._match(_UNANCHORED, data, 0, len(data))[0][0] >= 0
+
+    def replace_all(self, src: str, repl: str, literal: bool) -> str:
+        """Go ``Regexp.ReplaceAllString`` / ``ReplaceAllLiteralString``."""
+        data = _utf8(src)
+        template = _utf8(repl)
+        literal = literal or b"$" not in template
+        match = self._match
+        out: list[bytes] = []
+        last_end = 0
+        pos = 0
+        end = len(data)
+        while pos <= end:
+            spans = match(_UNANCHORED, data, pos, end)
+            a0, a1 = spans[0]
+            if a0 < 0:
                 break
-            e = pattern[j + 1]
-            if e in _PERL_IN:
-                parts.append(_PERL_IN[e])
-            elif e in "pP":
-                raise GoRegexError(f"invalid character class range: \\{e}")
+            out.append(data[last_end:a0])
+            # no replacement for an empty match right after the previous match
+            if a1 > last_end or a0 == 0:
+                out.append(template if literal else self._expand(template, data, spans))
+            last_end = a1
+            width = _rune_width(data, pos)
+            if pos + width > a1:
+                pos += width
+            elif pos + 1 > a1:
+                pos += 1  # only at the end of the input, where width is 0
             else:
-                parts.append(c + e)
-            j += 2
-            continue
-        if c in "&~|" and j + 1 < n and pattern[j + 1] == c:
-            parts.append("\\" + c)
-            j += 1
-            continue
-        parts.append(c)
-        j += 1
-    raise GoRegexError("missing closing ]: " + pattern[i:])
+                pos = a1
+        out.append(data[last_end:])
+        return b"".join(out).decode("utf-8")
+
+    def _expand(self, template: bytes, data: bytes, spans) -> bytes:
+        """Go ``Regexp.Expand``: ``$$`` is a dollar, ``$name``/``${name}`` a
+        group by number or name (empty when there is no such group), a
+        malformed reference is kept as text."""
+        out: list[bytes] = []
+        while template:
+            before, sep, after = template.partition(b"$")
+            if not sep:
+                break
+            out.append(before)
+            template = after
+            if template.startswith(b"$"):
+                out.append(b"$")
+                template = template[1:]
+                continue
+            extracted = _extract(template)
+            if extracted is None:
+                out.append(b"$")
+                continue
+            name, num, template = extracted
+            index = num if num >= 0 else self._names.get(name, -1)
+            if 0 <= index <= self._groups:
+                a, b = spans[index]
+                if a >= 0:
+                    out.append(data[a:b])
+        out.append(template)
+        return b"".join(out)
 
 
-@lru_cache(maxsize=512)
-def compile_go(pattern: str) -> re.Pattern:
-    """Compile a Go regular expression (cached)."""
-    try:
-        return re.compile(translate(pattern))
-    except re.error as exc:
-        raise GoRegexError(f"error parsing regexp: {exc}: `{pattern}`") from None
-    except RecursionError:
-        raise GoRegexError(f"error parsing regexp: expression nests too deeply: `{pattern}`") from None
+def _rune_width(data: bytes, pos: int) -> int:
+    """Width of the UTF-8 sequence at ``pos`` (0 at the end)."""
+    if pos >= len(data):
+        return 0
+    lead = data[pos]
+    if lead < 0x80:
+        return 1
+    if lead >= 0xF0:
+        return min(4, len(data) - pos)
+    if lead >= 0xE0:
+        return min(3, len(data) - pos)
+    return min(2, len(data) - pos)
 
 
-def _extract(template: str):
-    """Go's regexp ``extract``: (name, num, rest) or None when malformed."""
-    if not template:
-        return None
-    brace = template[0] == "{"
-    s = template[1:] if brace else template
+def _extract(template: bytes):
+    """Go's regexp ``extract``: (name, num, rest) or None when malformed.
+    A name is the longest run of letters, digits and underscores."""
+    text = template.decode("utf-8", "replace")
+    brace = text.startswith("{")
+    s = text[1:] if brace else text
     i = 0
-    while i < len(s) and (s[i].isalpha() or s[i].isdigit() or s[i] == "_"):
+    while i < len(s) and (s[i].isalpha() or s[i].isdecimal() or s[i] == "_"):
         i += 1
     if i == 0:
         return None
@@ -218,150 +242,185 @@ def _extract(template: str):
             return None
         i += 1
     num = -1
-    if name.isdigit() and name.isascii():
-        num = int(name) if len(name) < 9 else -1
-        if name[0] == "0" and len(name) > 1:
-            num = -1
-    return name, num, s[i:]
+    if name.isascii() and name.isdigit() and len(name) <= 9 and not (name[0] == "0" and len(name) > 1):
+        num = int(name)
+    return name, num, s[i:].encode("utf-8")
 
 
-def expand(template: str, match: re.Match) -> str:
-    out: list[str] = []
-    names = match.re.groupindex
-    ngroups = match.re.groups
-    while template:
-        before, sep, after = template.partition("$")
-        if not sep:
-            break
-        out.append(before)
-        template = after
-        if template.startswith("$"):
-            out.append("$")
-            template = template[1:]
-            continue
-        extracted = _extract(template)
-        if extracted is None:
-            out.append("$")
-            continue
-        name, num, template = extracted
-        if num >= 0:
-            if num <= ngroups:
-                group = match.group(num)
-                if group is not None:
-                    out.append(group)
-        else:
-            index = names.get(name)
-            if index is not None:
-                group = match.group(index)
-                if group is not None:
-                    out.append(group)
-    out.append(template)
-    return "".join(out)
-
-
-def replace_all(regex: re.Pattern, src: str, repl: str, literal: bool) -> str:
-    """Go ``Regexp.ReplaceAll`` / ``ReplaceAllLiteral``."""
-    out: list[str] = []
-    last_end = 0
-    pos = 0
-    end = len(src)
-    while pos <= end:
-        m = regex.search(src, pos)
-        if m is None:
-            break
-        a0, a1 = m.span()
-        out.append(src[last_end:a0])
-        if a1 > last_end or a0 == 0:
-            out.append(repl if literal else expand(repl, m))
-        last_end = a1
-        width = 1 if pos < end else 0
-        if pos + width > a1:
-            pos += width
-        elif pos + 1 > a1:
-            pos += 1
-        else:
-            pos = a1
-    out.append(src[last_end:])
-    return "".join(out)
+@lru_cache(maxsize=512)
+def compile_go(pattern: str) -> GoRegexp:
+    """Compile a Go regular expression (cached)."""
+    return GoRegexp(pattern)
 
 
 # ---------------------------------------------------------------------------
 # random strings matching a pattern (the `random` function)
 # ---------------------------------------------------------------------------
+#
+# The pattern is validated by RE2 first; the small parser below only finds
+# the structure (alternation, groups, repetition).  Each single-character
+# atom (a literal, an escape, a class) is turned into a set of candidates
+# by letting RE2 itself decide which characters of a pool it matches.
 
 _MAX_UNBOUNDED = 10
 _PRINTABLE = [chr(c) for c in range(0x20, 0x7F)]
+_POOL = _PRINTABLE + ["\t", "\n", "\r"] + list("éßøÆΩλжЖ中文٣") + [chr(c) for c in range(0xC0, 0x100)]
+_RARE = [chr(c) for c in range(0x20)] + ["\x7f", "\u2028", "\U0001f600"]
+_ZERO_WIDTH = {"b", "B", "A", "z"}
+_EMPTY = ("cat", [])
+
+
+class _Gen:
+    def __init__(self, pattern: str):
+        self.p = pattern
+        self.i = 0
+
+    def alternation(self):
+        branches = [self.concat()]
+        while self.i < len(self.p) and self.p[self.i] == "|":
+            self.i += 1
+            branches.append(self.concat())
+        return ("alt", branches)
+
+    def concat(self):
+        items = []
+        p = self.p
+        while self.i < len(p) and p[self.i] not in "|)":
+            items.append(self.repeat(self.atom()))
+        return ("cat", items)
+
+    def repeat(self, atom):
+        p = self.p
+        while self.i < len(p):
+            c = p[self.i]
+            if c in "*+?":
+                lo, hi = {"*": (0, None), "+": (1, None), "?": (0, 1)}[c]
+                self.i += 1
+            elif c == "{":
+                close = p.find("}", self.i)
+                body = p[self.i + 1:close] if close > 0 else ""
+                lo_s, comma, hi_s = body.partition(",")
+                if not lo_s.isdigit() or (hi_s and not hi_s.isdigit()):
+                    break  # a literal brace
+                lo = int(lo_s)
+                hi = lo if not comma else (int(hi_s) if hi_s else None)
+                self.i = close + 1
+            else:
+                break
+            if self.i < len(p) and p[self.i] == "?":
+                self.i += 1
+            atom = ("rep", lo, hi, atom)
+        return atom
+
+    def atom(self):
+        p = self.p
+        c = p[self.i]
+        if c == "(":
+            self.i += 1
+            if p.startswith("?", self.i):
+                if p.startswith(("?P<", "?<"), self.i):
+                    self.i = p.index(">", self.i) + 1
+                else:
+                    j = self.i + 1
+                    while p[j] not in ":)":
+                        j += 1
+                    self.i = j + 1
+                    if p[j] == ")":
+                        return _EMPTY  # flags for the rest of the group
+            inner = self.alternation()
+            self.i += 1  # ")"
+            return inner
+        if c in "^$":
+            self.i += 1
+            return _EMPTY
+        if c == ".":
+            self.i += 1
+            return ("set", _PRINTABLE)
+        if c == "[":
+            j = self.i + 1
+            if p.startswith("^", j):
+                j += 1
+            if p.startswith("]", j):
+                j += 1
+            while p[j] != "]":
+                if p[j] == "\\":
+                    j += 2
+                elif p.startswith("[:", j) and p.find(":]", j + 2) > 0:
+                    j = p.find(":]", j + 2) + 2
+                else:
+                    j += 1
+            text = p[self.i:j + 1]
+            self.i = j + 1
+            return ("set", _candidates(text))
+        if c == "\\":
+            e = p[self.i + 1]
+            if e == "Q":
+                end = p.find("\\E", self.i + 2)
+                literal = p[self.i + 2:] if end < 0 else p[self.i + 2:end]
+                self.i = len(p) if end < 0 else end + 2
+                return ("lit", literal)
+            if e in _ZERO_WIDTH:
+                self.i += 2
+                return _EMPTY
+            j = self.i + 2
+            if e in "pP" and p.startswith("{", j):
+                j = p.index("}", j) + 1
+            elif e in "pP":
+                j += 1
+            elif e == "x":
+                j = p.index("}", j) + 1 if p.startswith("{", j) else j + 2
+            elif e in "01234567":
+                while j < len(p) and j < self.i + 4 and p[j] in "01234567":
+                    j += 1
+            text = p[self.i:j]
+            self.i = j
+            return ("set", _candidates(text))
+        self.i += 1
+        return ("lit", c)
+
+
+@lru_cache(maxsize=256)
+def _candidates(atom: str) -> list[str]:
+    extra = [ch for ch in atom if ch not in "\\[]^-:"]
+    for k in range(len(atom)):
+        if atom.startswith("\\x{", k):
+            try:
+                extra.append(chr(int(atom[k + 3:atom.index("}", k)], 16)))
+            except (ValueError, OverflowError):
+                pass
+    regex = re2.compile(_utf8(atom), _OPTIONS)
+    for pool in (_POOL + extra, _RARE):  # control characters only when needed
+        seen = {ch: None for ch in pool if regex.fullmatch(_utf8(ch)) is not None}
+        if seen:
+            return list(seen)
+    return []
+
+
+def _emit(node, rng, out: list[str]) -> None:
+    kind = node[0]
+    if kind == "lit":
+        out.append(node[1])
+    elif kind == "set":
+        if not node[1]:
+            raise GoRegexError("cannot generate a character for this pattern")
+        out.append(rng.choice(node[1]))
+    elif kind == "cat":
+        for item in node[1]:
+            _emit(item, rng, out)
+    elif kind == "alt":
+        _emit(rng.choice(node[1]), rng, out)
+    else:
+        _, lo, hi, sub = node
+        if hi is None:
+            hi = lo + _MAX_UNBOUNDED
+        for _ in range(rng.randint(lo, hi)):
+            _emit(sub, rng, out)
 
 
 def generate(pattern: str, rng: _random.Random | None = None) -> str:
     """A random string matched by ``pattern``."""
-    rng = rng or _random.SystemRandom()
-    try:
-        parsed = _sre_parse.parse(translate(pattern))
-    except (re.error, GoRegexError) as exc:
-        raise GoRegexError(f"error parsing regexp: {exc}: `{pattern}`") from None
+    compile_go(pattern)  # Go's refusals first
+    tree = _Gen(pattern).alternation()
     out: list[str] = []
-    _gen(parsed, rng, out, {})
+    _emit(tree, rng or _random.SystemRandom(), out)
     return "".join(out)
-
-
-def _gen(items, rng, out, groups) -> None:
-    for op, av in items:
-        name = str(op)
-        if name == "LITERAL":
-            out.append(chr(av))
-        elif name == "NOT_LITERAL":
-            choices = [ch for ch in _PRINTABLE if ord(ch) != av]
-            out.append(rng.choice(choices))
-        elif name == "ANY":
-            out.append(rng.choice(_PRINTABLE))
-        elif name == "IN":
-            out.append(_gen_in(av, rng))
-        elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
-            lo, hi, sub = av
-            if hi == _sre_parse.MAXREPEAT:
-                hi = lo + _MAX_UNBOUNDED
-            for _ in range(rng.randint(lo, hi)):
-                _gen(sub, rng, out, groups)
-        elif name == "SUBPATTERN":
-            group, _add, _del, sub = av
-            start = len(out)
-            _gen(sub, rng, out, groups)
-            if group is not None:
-                groups[group] = "".join(out[start:])
-        elif name == "BRANCH":
-            _, branches = av
-            _gen(rng.choice(branches), rng, out, groups)
-        elif name == "GROUPREF":
-            out.append(groups.get(av, ""))
-        # AT (anchors) and other zero-width items produce nothing
-
-
-def _gen_in(items, rng) -> str:
-    chars: set[str] = set()
-    negate = False
-    for op, av in items:
-        name = str(op)
-        if name == "NEGATE":
-            negate = True
-        elif name == "LITERAL":
-            chars.add(chr(av))
-        elif name == "RANGE":
-            lo, hi = av
-            for c in range(lo, min(hi, lo + 0x3000) + 1):
-                chars.add(chr(c))
-        elif name == "CATEGORY":
-            cat = str(av)
-            if "DIGIT" in cat:
-                pool = set("0123456789")
-            elif "WORD" in cat:
-                pool = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
-            else:
-                pool = set(" \t\n\r\f")
-            if cat.startswith("CATEGORY_NOT"):
-                pool = set(_PRINTABLE) - pool
-            chars |= pool
-    if negate:
-        pool = [ch for ch in _PRINTABLE if ch not in chars]
-        return rng.choice(pool) if pool else ""
-    return rng.choice(sorted(chars)) if chars else ""

@@ -150,7 +150,7 @@ def _regex_replace(function: str, args: list, literal: bool):
     if repl_text is None:
         raise _type_error(function, 3, "String or Real")
     compiled = _regex(function, regex)
-    return goregex.replace_all(compiled, src_text, repl_text, literal)
+    return compiled.replace_all(src_text, repl_text, literal)
 
 
 def _regex_replace_all(args):
@@ -170,7 +170,7 @@ def _regex_match(args):
         compiled = goregex.compile_go(regex)
     except goregex.GoRegexError as exc:
         raise JPRuntimeError(str(exc)) from None
-    return compiled.search(text) is not None
+    return compiled.search(text)
 
 
 def wildcard_match(pattern: str, name: str) -> bool:
