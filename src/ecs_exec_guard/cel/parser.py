@@ -365,6 +365,11 @@ class Parser:
             return node
         if kind == "[":
             return self.list_literal(tok)
+        if kind == "[?":
+            # `[?x, ...]`: the lexer joined '[' with the optional marker.
+            self.i -= 1
+            self.tokens[self.i] = Token("?", "?", tok.pos + 1)
+            return self.list_literal(tok)
         if kind == "{":
             return self.map_literal(tok)
         self.i -= 1
