@@ -185,6 +185,14 @@ def parse_yaml_documents(text: str, path: str, core: bool = False) -> list:
 
 def _check_node_size(root, path: str) -> None:
     """Refuse alias bombs and over-deep documents before constructing them."""
+    problem = node_size_problem(root)
+    if problem:
+        raise LoadError(path, f"invalid YAML: {problem}")
+
+
+def node_size_problem(root) -> str | None:
+    """Why a composed YAML node is refused (aliases expanding past
+    MAX_EXPANDED_NODES nodes, nesting deeper than MAX_DEPTH), or None."""
     from yaml.nodes import MappingNode, SequenceNode
 
     sizes: dict[int, int] = {}
@@ -203,17 +211,13 @@ def _check_node_size(root, path: str) -> None:
             for c in children:
                 total += sizes.get(id(c), 1)
             if total > MAX_EXPANDED_NODES:
-                raise LoadError(
-                    path,
-                    f"invalid YAML: document contains excessive aliasing "
-                    f"(expands to more than {MAX_EXPANDED_NODES} nodes)",
-                )
+                return f"document contains excessive aliasing (expands to more than {MAX_EXPANDED_NODES} nodes)"
             sizes[nid] = total
             continue
         if nid in sizes:
             continue
         if depth > MAX_DEPTH:
-            raise LoadError(path, f"invalid YAML: nesting is deeper than {MAX_DEPTH} levels")
+            return f"nesting is deeper than {MAX_DEPTH} levels"
         if isinstance(node, (MappingNode, SequenceNode)):
             distinct += 1
             stack.append((node, depth, True))

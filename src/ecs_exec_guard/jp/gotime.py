@@ -46,51 +46,65 @@ def _quote(s: str) -> str:
 
 
 def parse_duration(s: str) -> int:
-    """Go ``time.ParseDuration``: nanoseconds, or :class:`GoTimeError`."""
+    """Go ``time.ParseDuration``: nanoseconds, or :class:`GoTimeError`.
+
+    One pass over the text by index (no re-slicing of the rest), integers
+    accumulated digit by digit with Go's overflow checks, so the time is
+    linear in the length of the text.
+    """
     orig = s
+    n = len(s)
+    pos = 0
     d = 0
     neg = False
-    if s and s[0] in "-+":
+    if n and s[0] in "-+":
         neg = s[0] == "-"
-        s = s[1:]
-    if s == "0":
+        pos = 1
+    if s[pos:] == "0":
         return 0
-    if s == "":
+    if pos == n:
         raise GoTimeError("time: invalid duration " + _quote(orig))
-    while s:
-        if not (s[0] == "." or "0" <= s[0] <= "9"):
+    while pos < n:
+        c = s[pos]
+        if not (c == "." or "0" <= c <= "9"):
             raise GoTimeError("time: invalid duration " + _quote(orig))
-        i = 0
-        while i < len(s) and "0" <= s[i] <= "9":
-            i += 1
-        pre = i != 0
-        v = int(s[:i]) if i else 0
-        s = s[i:]
+        # leadingInt: the integer part, refused past 1<<63
+        start = pos
+        v = 0
+        while pos < n and "0" <= s[pos] <= "9":
+            if v > (1 << 63) // 10:
+                raise GoTimeError("time: invalid duration " + _quote(orig))
+            v = v * 10 + ord(s[pos]) - 48
+            if v > 1 << 63:
+                raise GoTimeError("time: invalid duration " + _quote(orig))
+            pos += 1
+        pre = pos != start
+        # leadingFraction: digits past int64 precision are dropped
         f = 0
         scale = 1
         post = False
-        if s and s[0] == ".":
-            s = s[1:]
-            i = 0
-            while i < len(s) and "0" <= s[i] <= "9":
-                i += 1
-            post = i != 0
-            digits = s[:i]
-            s = s[i:]
-            for ch in digits:
-                if f > ((1 << 63) - 1) // 10:  # extra digits are dropped, as Go does
-                    break
-                f = f * 10 + int(ch)
-                scale *= 10
+        if pos < n and s[pos] == ".":
+            pos += 1
+            start = pos
+            overflow = False
+            while pos < n and "0" <= s[pos] <= "9":
+                if not overflow:
+                    y = f * 10 + ord(s[pos]) - 48
+                    if f > ((1 << 63) - 1) // 10 or y > 1 << 63:
+                        overflow = True
+                    else:
+                        f = y
+                        scale *= 10
+                pos += 1
+            post = pos != start
         if not pre and not post:
             raise GoTimeError("time: invalid duration " + _quote(orig))
-        i = 0
-        while i < len(s) and not (s[i] == "." or "0" <= s[i] <= "9"):
-            i += 1
-        if i == 0:
+        start = pos
+        while pos < n and not (s[pos] == "." or "0" <= s[pos] <= "9"):
+            pos += 1
+        if pos == start:
             raise GoTimeError("time: missing unit in duration " + _quote(orig))
-        unit_name = s[:i]
-        s = s[i:]
+        unit_name = s[start:pos]
         unit = _UNITS.get(unit_name)
         if unit is None:
             raise GoTimeError(f"time: unknown unit {_quote(unit_name)} in duration {_quote(orig)}")

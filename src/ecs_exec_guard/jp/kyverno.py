@@ -10,6 +10,7 @@ import base64
 import binascii
 import json
 import math
+import re
 from typing import Any
 
 import yaml
@@ -254,6 +255,8 @@ def _operand(value: Any, operator: str):
     if isinstance(value, str):
         try:
             return quantity.parse_quantity(value)
+        except quantity.QuantityLimitError as exc:
+            raise _error(operator, str(exc)) from None
         except quantity.QuantityError:
             pass
         try:
@@ -588,14 +591,46 @@ _YAMLLoader.yaml_implicit_resolvers = {
 }
 
 
-def _yaml_to_json_value(value: Any) -> Any:
-    if isinstance(value, dict):
-        out = {}
-        for key, item in value.items():
-            out[_yaml_key(key)] = _yaml_to_json_value(item)
+def _construct_yaml_int(loader, node):
+    """go-yaml v2 reads a plain integer that fits no 64-bit integer as a
+    float when it looks like one, else as a string; only short texts are
+    handed to int() (a million digits would take seconds, or be refused)."""
+    text = loader.construct_scalar(node)
+    plain = text.replace("_", "")
+    if len(plain) <= 72:  # 0b + 64 binary digits, with a sign, fits
+        value = yaml.SafeLoader.construct_yaml_int(loader, node)
+        if -(1 << 63) <= value < (1 << 64):
+            return value
+    if _YAML_FLOAT_STYLE.fullmatch(plain):
+        value = float(plain)
+        if not math.isinf(value):
+            return value
+    return text
+
+
+_YAML_FLOAT_STYLE = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?")
+_YAMLLoader.add_constructor("tag:yaml.org,2002:int", _construct_yaml_int)
+
+
+def _yaml_to_json_value(value: Any, memo: dict | None = None) -> Any:
+    if isinstance(value, (dict, list)):
+        # an alias is the same object as its anchor: convert it once and
+        # share the result, so that aliases are not expanded here
+        if memo is None:
+            memo = {}
+        done = memo.get(id(value))
+        if done is not None:
+            return done
+        if isinstance(value, dict):
+            out: Any = {}
+            memo[id(value)] = out
+            for key, item in value.items():
+                out[_yaml_key(key)] = _yaml_to_json_value(item, memo)
+        else:
+            out = []
+            memo[id(value)] = out
+            out.extend(_yaml_to_json_value(v, memo) for v in value)
         return out
-    if isinstance(value, list):
-        return [_yaml_to_json_value(v) for v in value]
     if isinstance(value, float):
         if math.isinf(value) or math.isnan(value):
             raise JPRuntimeError("json: unsupported value: " + repr(value))
@@ -624,9 +659,21 @@ def _yaml_key(key: Any) -> str:
 
 
 def _parse_yaml(args):
+    from ..engine.documents import node_size_problem
+
     try:
-        documents = yaml.load_all(args[0], Loader=_YAMLLoader)
-        first = next(iter(documents), None)
+        loader = _YAMLLoader(args[0])
+        try:
+            first = None
+            if loader.check_node():
+                node = loader.get_node()
+                # the payload loader's limits: alias expansion and depth
+                problem = node_size_problem(node)
+                if problem:
+                    raise JPRuntimeError("error converting YAML to JSON: " + problem)
+                first = loader.construct_document(node)
+        finally:
+            loader.dispose()
     except yaml.YAMLError as exc:
         raise JPRuntimeError("error converting YAML to JSON: " + " ".join(str(exc).split())) from None
     except RecursionError:

@@ -4,11 +4,19 @@ A quantity is held as an exact decimal ``unscaled * 10**-scale`` plus its
 format (``DecimalSI``, ``BinarySI`` or ``DecimalExponent``).  Parsing,
 rounding and the canonical string form follow the Go package, including
 the scale a parsed value carries (it matters for division).
+
+Go keeps a scale as an int32 and aligns two values by multiplying by a
+power of ten, so ``1e2147483647 + 1`` asks for a number of two billion
+digits.  Here every power of ten and every result is bounded by
+``MAX_DIGITS`` decimal digits; past it the operation is refused with
+:class:`QuantityLimitError`, a runtime error of the expression.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from .errors import JPRuntimeError
 
 DECIMAL_EXPONENT = "DecimalExponent"
 BINARY_SI = "BinarySI"
@@ -22,8 +30,34 @@ _SUFFIX_CHARS = frozenset("eEinumkKMGTP")
 _MAX_INT64 = (1 << 63) - 1
 
 
+# Digits a quantity (and each power of ten used to align two of them) may
+# have.  Below Python's default limit on int/str conversions (4300 digits),
+# and far above any real resource amount.
+MAX_DIGITS = 4000
+_MAX_BITS = 13_300  # 2**13300 has 4004 digits
+
+
 class QuantityError(ValueError):
     pass
+
+
+class QuantityLimitError(QuantityError, JPRuntimeError):
+    """A quantity, or a step computing one, needs more than MAX_DIGITS digits."""
+
+    def __init__(self) -> None:
+        JPRuntimeError.__init__(self, f"quantity out of range: more than {MAX_DIGITS} digits needed")
+
+
+def _pow10(n: int) -> int:
+    if n > MAX_DIGITS:
+        raise QuantityLimitError()
+    return 10**n
+
+
+def _bounded(q: Quantity) -> Quantity:
+    if q.unscaled.bit_length() > _MAX_BITS:
+        raise QuantityLimitError()
+    return q
 
 
 @dataclass
@@ -39,22 +73,22 @@ class Quantity:
 
     def _aligned(self, other: Quantity) -> tuple[int, int, int]:
         scale = max(self.scale, other.scale)
-        a = self.unscaled * 10 ** (scale - self.scale)
-        b = other.unscaled * 10 ** (scale - other.scale)
+        a = self.unscaled * _pow10(scale - self.scale)
+        b = other.unscaled * _pow10(scale - other.scale)
         return a, b, scale
 
     def add(self, other: Quantity) -> Quantity:
         fmt = other.format if self.is_zero() else self.format
         a, b, scale = self._aligned(other)
-        return Quantity(a + b, scale, fmt)
+        return _bounded(Quantity(a + b, scale, fmt))
 
     def sub(self, other: Quantity) -> Quantity:
         fmt = other.format if self.is_zero() else self.format
         a, b, scale = self._aligned(other)
-        return Quantity(a - b, scale, fmt)
+        return _bounded(Quantity(a - b, scale, fmt))
 
     def mul(self, other: Quantity, fmt: str) -> Quantity:
-        return Quantity(self.unscaled * other.unscaled, self.scale + other.scale, fmt)
+        return _bounded(Quantity(self.unscaled * other.unscaled, self.scale + other.scale, fmt))
 
     def quo_round_down(self, other: Quantity, scale: int, fmt: str) -> Quantity:
         """inf.Dec QuoRound(x, y, scale, RoundDown): truncated toward zero."""
@@ -63,33 +97,37 @@ class Quantity:
         num = self.unscaled
         den = other.unscaled
         if shift >= 0:
-            num *= 10**shift
+            num *= _pow10(shift)
         else:
-            den *= 10 ** (-shift)
+            den *= _pow10(-shift)
         q = abs(num) // abs(den)
         if (num < 0) != (den < 0):
             q = -q
-        return Quantity(q, scale, fmt)
+        return _bounded(Quantity(q, scale, fmt))
 
     def as_approximate_float(self) -> float:
+        try:
+            base = float(self.unscaled)
+        except OverflowError:  # Go's big.Float.Float64 gives an infinity
+            base = float("inf") if self.unscaled > 0 else float("-inf")
         if self.scale == 0:
-            return float(self.unscaled)
-        return float(self.unscaled) * float(f"1e{-self.scale}")
+            return base
+        return base * float(f"1e{-self.scale}")
 
     def cmp_int(self, n: int) -> int:
         a = self.unscaled
         b = n
         if self.scale >= 0:
-            b = n * 10**self.scale
+            b = n * _pow10(self.scale)
         else:
-            a = self.unscaled * 10 ** (-self.scale)
+            a = self.unscaled * _pow10(-self.scale)
         return (a > b) - (a < b)
 
     def as_integer(self) -> int | None:
         """The value if it is an integer (Go AsScale(0) exact), else None."""
         if self.scale <= 0:
-            return self.unscaled * 10 ** (-self.scale)
-        div = 10**self.scale
+            return self.unscaled * _pow10(-self.scale)
+        div = _pow10(self.scale)
         if self.unscaled % div == 0:
             return self.unscaled // div
         return None
@@ -197,12 +235,14 @@ def _interpret(suffix: str) -> tuple[int, int, str]:
     if suffix in _BIN_SUFFIXES:
         return 2, _BIN_SUFFIXES[suffix], BINARY_SI
     if len(suffix) > 1 and suffix[0] in "eE":
+        # strconv.ParseInt(suffix[1:], 10, 64), then int32(): an exponent
+        # outside int64 is refused, one outside int32 wraps as in Go
         rest = suffix[1:]
         body = rest[1:] if rest[:1] in "+-" else rest
-        if body.isdigit() and body.isascii():
+        if body.isdigit() and body.isascii() and len(body.lstrip("0")) <= 19:
             exp = int(rest)
-            if -(1 << 31) <= exp < (1 << 31):
-                return 10, exp, DECIMAL_EXPONENT
+            if -(1 << 63) <= exp < (1 << 63):
+                return 10, (exp + (1 << 31)) % (1 << 32) - (1 << 31), DECIMAL_EXPONENT
     raise QuantityError("unable to parse quantity's suffix")
 
 
@@ -216,6 +256,8 @@ def _parse_decimal(text: str) -> tuple[int, int]:
     digits = (whole + frac) or "0"
     if not digits.isdigit():
         raise QuantityError("unable to parse quantity's numeric value")
+    if len(digits.lstrip("0")) > MAX_DIGITS:
+        raise QuantityLimitError()
     return sign * int(digits), len(frac)
 
 
@@ -263,10 +305,12 @@ def parse_quantity(s: str) -> Quantity:
     if unscaled != 0:
         # round up to a multiple of 1e-9 (scale 9)
         if dec_scale > 9:
-            div = 10 ** (dec_scale - 9)
-            unscaled = -(-unscaled // div)
+            if dec_scale - 9 > len(str(unscaled)):
+                unscaled = 1  # below 1e-9: rounds up to the smallest amount
+            else:
+                unscaled = -(-unscaled // _pow10(dec_scale - 9))
         else:
-            unscaled *= 10 ** (9 - dec_scale)
+            unscaled *= _pow10(9 - dec_scale)
         dec_scale = 9
     if fmt == BINARY_SI:
         max_allowed = _MAX_INT64 * 10**dec_scale
@@ -276,7 +320,7 @@ def parse_quantity(s: str) -> Quantity:
             fmt = DECIMAL_SI
     if negative:
         unscaled = -unscaled
-    return Quantity(unscaled, dec_scale, fmt)
+    return _bounded(Quantity(unscaled, dec_scale, fmt))
 
 
 def from_go_float(f: float) -> Quantity:
