@@ -42,9 +42,10 @@ def test_action_metadata():
 
 def test_dockerfile():
     text = (ROOT / "Dockerfile").read_text(encoding="utf-8")
-    base = re.search(r"^FROM (\S+)", text, re.M).group(1)
-    assert re.fullmatch(r"python:3\.\d+\.\d+-slim(-\w+)?(@sha256:[0-9a-f]{64})?", base), base
-    assert "pip install --no-cache-dir ." in text
+    for base in re.findall(r"^FROM (\S+)", text, re.M):
+        # a tag for people, a digest for the build
+        assert re.fullmatch(r"python:3\.\d+-slim-\w+@sha256:[0-9a-f]{64}", base), base
+    assert "PIP_NO_CACHE_DIR=1" in text
     entry = re.search(r"^ENTRYPOINT (.+)$", text, re.M).group(1)
     assert json.loads(entry) == ["ecs-exec-guard", "action"]
     ignore = (ROOT / ".dockerignore").read_text(encoding="utf-8").split()
@@ -58,7 +59,7 @@ def test_dockerfile_copies_what_the_package_needs():
     for line in re.findall(r"^COPY (.+)$", text, re.M):
         copied.update(line.split()[:-1])
     pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
-    assert {"pyproject.toml", "src", "policies"} <= copied
+    assert {"pyproject.toml", "src", "policies", "requirements.lock", "LICENSE"} <= copied
     readme = re.search(r'^readme\s*=\s*"([^"]+)"', pyproject, re.M)
     if readme:
         assert readme.group(1) in copied
@@ -121,3 +122,23 @@ def test_example_plan_matches_its_sources():
         rtype, name = address["type"], address["name"]
         assert f'resource "{rtype}" "{name}"' in main_tf
     assert 'resource "aws_ecs_cluster" "this"' in module_tf
+
+
+def test_lock_file_covers_the_dependencies():
+    """requirements.lock (tools/update-lock.sh) pins every runtime dependency
+    within its pyproject range, each with hashes; regenerate it when this fails."""
+    tomllib = pytest.importorskip("tomllib")  # Python 3.11+
+    from packaging.requirements import Requirement
+
+    deps = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
+    text = (ROOT / "requirements.lock").read_text(encoding="utf-8")
+    pins = {}
+    for m in re.finditer(r"^([A-Za-z0-9._-]+)==(\S+)(?: ;[^\\\n]*)? \\\n((?:    --hash=sha256:[0-9a-f]{64}(?: \\)?\n)+)", text, re.M):
+        pins[m.group(1).lower().replace("_", "-")] = m.group(2)
+    pinned_lines = re.findall(r"^[A-Za-z0-9._-]+==", text, re.M)
+    assert len(pins) == len(pinned_lines)  # every pin has hashes
+    for dep in deps:
+        req = Requirement(dep)
+        name = req.name.lower().replace("_", "-")
+        assert name in pins, f"{name} is not in requirements.lock: run tools/update-lock.sh"
+        assert req.specifier.contains(pins[name], prereleases=True), f"{name}=={pins[name]} is outside {req.specifier}"

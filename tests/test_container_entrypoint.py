@@ -5,6 +5,7 @@ run with the environment a GitHub runner gives a container action."""
 import json
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -16,25 +17,60 @@ import yaml
 REPO = Path(__file__).resolve().parent.parent
 
 
+VENV = "/opt/ecs-exec-guard"
+
+
+def _stages(text: str) -> list[list[str]]:
+    """Each stage's instructions, continuation lines joined, comments dropped."""
+    stages: list[list[str]] = []
+    current = ""
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not current and (not line or line.startswith("#")):
+            continue
+        current += line[:-1] + " " if line.endswith("\\") else line
+        if line.endswith("\\"):
+            continue
+        if current.startswith("FROM "):
+            stages.append([])
+        stages[-1].append(current)
+        current = ""
+    return stages
+
+
 def _dockerfile():
+    """(files the build stage copies, its RUN commands, the final ENTRYPOINT)."""
     text = (REPO / "Dockerfile").read_text()
-    copies = []
-    for line in text.splitlines():
-        m = re.match(r"COPY\s+(.+)\s+(\S+)$", line.strip())
-        if m:
-            copies.extend(m.group(1).split())
-    entry = json.loads(re.search(r"^ENTRYPOINT\s+(\[.*\])\s*$", text, re.M).group(1))
-    install = re.search(r"pip install ([^\\\n&]*)\.", text).group(1).split()
-    return copies, entry, install
+    build, final = _stages(text)[0], _stages(text)[-1]
+    copies = [name for ins in build if ins.startswith("COPY ") for name in ins.split()[1:-1]]
+    runs = [ins[4:] for ins in build if ins.startswith("RUN ")]
+    entry = json.loads(next(ins for ins in final if ins.startswith("ENTRYPOINT ")).split(" ", 1)[1])
+    return copies, runs, entry
+
+
+def test_final_stage_holds_only_the_virtual_environment():
+    stages = _stages((REPO / "Dockerfile").read_text())
+    assert len(stages) == 2
+    froms = [stage[0] for stage in stages]
+    base = re.fullmatch(r"FROM (python:3\.11-slim-bookworm@sha256:[0-9a-f]{64})( AS build)?", froms[0]).group(1)
+    assert froms[1] == f"FROM {base}"  # the same pinned base for both
+    final = stages[1]
+    assert not [ins for ins in final if ins.startswith("RUN ")]  # no package manager, no compiler, no git
+    assert [ins for ins in final if ins.startswith("COPY ")] == [f"COPY --from=build {VENV} {VENV}"]
+    installs = [ins for ins in stages[0] if "pip install" in ins]
+    assert "--require-hashes" in installs[0] and "-r requirements.lock" in installs[0]
+    assert "--no-deps ." in installs[1]
+    assert "apt-get" not in (REPO / "Dockerfile").read_text()
 
 
 @pytest.fixture(scope="module")
 def image(tmp_path_factory):
-    """A fresh venv holding the project as the image holds it."""
+    """A fresh venv holding the project as the image holds it: the build stage's
+    commands run in order, with the venv at a temporary path."""
     root = tmp_path_factory.mktemp("image")
     src = root / "src-copy"
     src.mkdir()
-    copies, entry, install_flags = _dockerfile()
+    copies, runs, entry = _dockerfile()
     for name in copies:
         path = REPO / name
         if path.is_dir():
@@ -42,12 +78,13 @@ def image(tmp_path_factory):
         else:
             shutil.copy2(path, src / name)
     venv = root / "venv"
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    flags = [f for f in install_flags if f != "--no-cache-dir"]  # the pip cache only saves download time
-    subprocess.run(
-        [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", *flags, "."],
-        cwd=src, check=True, timeout=900,
-    )
+    env = dict(os.environ, PIP_DISABLE_PIP_VERSION_CHECK="1")
+    for command in runs:
+        command = command.replace(VENV, str(venv))
+        if command.startswith("python "):
+            command = f"{shlex.quote(sys.executable)} {command[len('python '):]}"
+        subprocess.run(["sh", "-ec", command], cwd=src, env=env, check=True, timeout=900, capture_output=True)
+    assert not (venv / "bin" / "pip").exists()  # the installer left the environment
     command = [str(venv / "bin" / entry[0]), *entry[1:]]
     return command
 

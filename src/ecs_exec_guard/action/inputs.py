@@ -13,12 +13,22 @@ import os
 import re
 from dataclasses import dataclass, field
 
-from actions_toolkit import core
-
 FAIL_ON = ("violations", "errors", "never")
 _GLOB_CHARS = re.compile(r"[*?\[]")
 _TRUE = {"true", "True", "TRUE"}
 _FALSE = {"false", "False", "FALSE"}
+
+
+class _Core:
+    """The runner's way of passing inputs: ``INPUT_<NAME>``, the name upper-cased
+    with spaces as ``_`` (hyphens kept), the value trimmed."""
+
+    @staticmethod
+    def get_input(name: str) -> str:
+        return os.environ.get(f"INPUT_{name.replace(' ', '_').upper()}", "").strip()
+
+
+core = _Core()
 
 
 class InputError(Exception):
