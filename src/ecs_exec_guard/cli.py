@@ -1,4 +1,4 @@
-"""Command line: ``scan``, ``jp query``, ``jp functions`` and ``action``.
+"""Command line: ``scan``, ``apply``, ``jp query``, ``jp functions`` and ``action``.
 
 Exit status: 0 every rule passed, 1 at least one rule failed, 2 something
 could not be evaluated (bad input, a load error, a rule ERROR).
@@ -100,6 +100,25 @@ def build_parser() -> argparse.ArgumentParser:
     )
     s.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
+    ap = sub.add_parser(
+        "apply",
+        help="apply CEL ValidatingPolicy policies to JSON payloads (Kyverno CLI compatible)",
+        description=(
+            "Apply Kyverno CEL ValidatingPolicy policies (policies.kyverno.io, spec.evaluation.mode: JSON) "
+            "to JSON/YAML payloads and print what `kyverno apply POLICY --json PAYLOAD` prints. "
+            "Exit status: 0 nothing failed, 1 a payload failed a policy, 2 an error "
+            "(Kyverno exits 1 for both)."
+        ),
+    )
+    ap.add_argument("policies", nargs="+", metavar="POLICY", help="policy file or folder")
+    ap.add_argument(
+        "--json",
+        action="append",
+        metavar="PATH",
+        help="payload file, .json or .yaml (repeatable, comma-separated); each is one resource",
+    )
+    ap.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+
     jp = sub.add_parser("jp", help="JMESPath tools in the policy dialect")
     jsub = jp.add_subparsers(dest="jp_command", metavar="JP_COMMAND")
     q = jsub.add_parser("query", help="evaluate an expression and print its JSON result")
@@ -135,6 +154,10 @@ def main(argv: list[str] | None = None) -> int:
             from .scan import run_scan
 
             return run_scan(args)
+        if args.command == "apply":
+            from .applycli import run_apply
+
+            return run_apply(args)
         if args.command == "jp":
             from .jpcli import run_jp
 

@@ -7,6 +7,7 @@ import sys
 from dataclasses import dataclass, field, replace
 
 from .defaults import default_bindings, default_policy
+from .engine.documents import extension
 from .engine.errors import EXIT_ERROR, EXIT_FAIL, EXIT_PASS, LoadError
 from .engine.evaluate import ERROR, FAILED, ResourceResult, evaluate
 from .engine.gofmt import go_v
@@ -202,7 +203,8 @@ class Scanner:
             f"against {m} {_plural(m, 'policy', 'policies')} ) ..."
         )
         results = []
-        for result in evaluate(policies, resources, bindings):
+        json_numbers = extension(self.request.payload) == ".json"
+        for result in evaluate(policies, resources, bindings, json_numbers=json_numbers):
             if on_result is not None:
                 on_result(result)
             results.append(result)

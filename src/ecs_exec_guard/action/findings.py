@@ -190,6 +190,14 @@ def collect(path: str, rel: str, outcome: ScanOutcome, locator_for) -> PayloadRe
             if rr.status != FAILED:
                 continue
             for v in rr.violations:
+                if not v.errors:
+                    # a CEL policy's verdict is about the whole payload document
+                    key = (result.index, None)
+                    finding = findings.get(key)
+                    if finding is None:
+                        finding = findings[key] = Finding(rel, result.index, None)
+                    finding.issues.append(Issue(rr.policy, rr.rule.name, v.message, "", ""))
+                    continue
                 prefix = f"{v.check_path}.check"
                 seen: set[tuple[int, str | None, str]] = set()
                 for e in v.errors:

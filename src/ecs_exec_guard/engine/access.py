@@ -224,6 +224,8 @@ def payload_need(policies) -> Need | None:
     uses: list = []
     try:
         for policy in policies:
+            if getattr(policy, "language", "") == "cel":
+                return None  # its expressions may observe any part of the payload
             for rule in policy.rules:
                 for part in (rule.match, rule.exclude):
                     if part is not None:

@@ -151,13 +151,32 @@ def evaluate_rule(policy: Policy, rule: Rule, resource, base: Bindings) -> RuleR
     return result
 
 
-def evaluate(policies: list[Policy], resources: list, bindings: dict | None = None):
-    """Yield a :class:`ResourceResult` per resource, in order."""
+def evaluate(policies: list[Policy], resources: list, bindings: dict | None = None, json_numbers: bool = False):
+    """Yield a :class:`ResourceResult` per resource, in order.
+
+    CEL policies see each resource as ``object``; with ``json_numbers``
+    (a JSON payload) its numbers are doubles, as Kyverno decodes them.
+    """
     base = Bindings({k: v for k, v in (bindings or {}).items()})
     for i, resource in enumerate(resources):
         rb = base.register("payload", resource)
         rules: list[RuleResult] = []
+        cel_view = None
         for policy in policies:
+            if getattr(policy, "language", "") == "cel":
+                from ..celpolicy.evaluate import rule_result
+
+                if cel_view is None:
+                    if json_numbers:
+                        from ..celpolicy.payload import json_numbers_as_double
+
+                        cel_view = json_numbers_as_double(resource)
+                    else:
+                        cel_view = resource
+                r = rule_result(policy, cel_view)
+                if r is not None:
+                    rules.append(r)
+                continue
             pb = rb.register("policy", policy.raw)
             for rule in policy.rules:
                 r = evaluate_rule(policy, rule, resource, pb)

@@ -262,15 +262,23 @@ def _schema_message(doc) -> str | None:
 
 
 def compile_policy(doc, source: str, n: int) -> Policy:
+    """One policy document: kyverno-json's, or Kyverno's CEL ValidatingPolicy."""
     label = _doc_label(doc, n)
     if not isinstance(doc, dict):
         raise LoadError(source, f"{label}: expected a {KIND} object, got {_type_name(doc)}")
+    from ..celpolicy.model import is_cel_document
+
+    if is_cel_document(doc):
+        from ..celpolicy.compile import compile_document
+
+        return compile_document(doc, source, n)
     api, kind = doc.get("apiVersion"), doc.get("kind")
     if api != API_VERSION or kind != KIND:
         raise LoadError(
             source,
             f"{label}: not a kyverno-json policy (apiVersion {api!r}, kind {kind!r}); "
-            f"expected apiVersion {API_VERSION!r} and kind {KIND!r}",
+            f"expected apiVersion {API_VERSION!r} and kind {KIND!r}, "
+            "or a CEL policy: apiVersion 'policies.kyverno.io/v1alpha1', kind 'ValidatingPolicy'",
         )
     try:
         _check_shape(doc)

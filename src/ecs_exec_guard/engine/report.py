@@ -153,15 +153,17 @@ def resource_json(result: ResourceResult, policies) -> dict:
         by_policy.setdefault(id(r.policy), []).append(r)
     results = []
     for p in policies:
-        pr: dict = {"policy": policy_json(p.raw)}
+        cel = getattr(p, "language", "") == "cel"
+        # a CEL policy is reported as written, under one unnamed rule
+        pr: dict = {"policy": _sorted_value(p.raw) if cel else policy_json(p.raw)}
         rules = []
         for r in by_policy.get(id(p), []):
-            rr: dict = {"rule": rule_json(r.rule.raw)}
+            rr: dict = {"rule": {"name": ""} if cel else rule_json(r.rule.raw)}
             _put(rr, "identifier", r.identifier)
             _put(rr, "error", r.error)
             vs = []
             for v in r.violations:
-                check = f"spec.rules[{r.rule.index}].assert.{v.check_path}"
+                check = f"spec.{v.check_path}" if cel else f"spec.rules[{r.rule.index}].assert.{v.check_path}"
                 msg = f"{v.message} (CHECK={check})" if v.message else f"(CHECK={check})"
                 vr: dict = {"message": msg}
                 _put(vr, "errors", [_error_json(e, r.rule.index) for e in v.errors])

@@ -1,0 +1,141 @@
+"""The ``apply`` command: ``kyverno apply POLICY... --json PAYLOAD`` for CEL policies.
+
+The standard output is the Kyverno CLI's for JSON payloads::
+
+    <blank line>
+    Applying 1 policy rule(s) to 1 resource(s)...
+    policy NAME -> resource JSON payload failed:
+    1 -  MESSAGE
+    <blank line>
+    pass: 0, fail: 1, warn: 0, error: 0, skip: 0 <trailing space>
+
+Each CEL ValidatingPolicy counts as one rule; each ``--json`` file is one
+resource. A policy that does not compile stops the command after the
+"Applying" line, with the error on standard error.
+
+Exit status (ours; Kyverno exits 1 for both a failure and an error):
+0 nothing failed, 1 a payload failed a policy, 2 an error (a validation
+that could not be evaluated, a bad file, a policy that does not compile).
+"""
+
+from __future__ import annotations
+
+import gc
+import sys
+
+from .engine.errors import EXIT_ERROR, EXIT_FAIL, EXIT_PASS, LoadError
+
+
+def _policy_documents(paths: list[str]):
+    """(document, file, number) of every non-empty YAML document, in order."""
+    from .engine.documents import decode_text, parse_yaml_documents, read_bytes
+    from .engine.policy import _policy_files
+
+    for p in paths:
+        for f in _policy_files(p):
+            docs = parse_yaml_documents(decode_text(read_bytes(f, "policy"), f), f)
+            for n, doc in enumerate(docs, start=1):
+                if doc is not None:
+                    yield doc, f, n
+
+
+def load_cel_specs(paths: list[str]) -> list:
+    """Shape-checked CEL policy documents: [(doc, file, number, spec)]."""
+    from .celpolicy.compile import check_document, doc_label
+    from .celpolicy.model import is_cel_document
+    from .engine.policy import API_VERSION as KJ_API
+
+    out = []
+    for doc, f, n in _policy_documents(paths):
+        if not is_cel_document(doc):
+            if isinstance(doc, dict) and doc.get("apiVersion") == KJ_API:
+                raise LoadError(
+                    f,
+                    f"{doc_label(doc, n)}: a kyverno-json policy; `apply` runs Kyverno's CEL "
+                    "ValidatingPolicy (policies.kyverno.io): use `scan` for this one",
+                )
+            api = doc.get("apiVersion") if isinstance(doc, dict) else None
+            kind = doc.get("kind") if isinstance(doc, dict) else None
+            raise LoadError(
+                f,
+                f"{doc_label(doc, n)}: not a CEL policy (apiVersion {api!r}, kind {kind!r}); "
+                "expected apiVersion 'policies.kyverno.io/v1alpha1' and kind 'ValidatingPolicy'",
+            )
+        out.append((doc, f, n, check_document(doc, f, n)))
+    return out
+
+
+def _resource_path(payload) -> str:
+    """How Kyverno names a payload: namespace/kind/name, or "JSON payload"."""
+
+    def text(v):
+        return v if isinstance(v, str) else ""
+
+    meta = payload.get("metadata") if hasattr(payload, "get") else None
+    ns = name = ""
+    if hasattr(meta, "get"):
+        ns, name = text(meta.get("namespace")), text(meta.get("name"))
+    kind = text(payload.get("kind")) if hasattr(payload, "get") else ""
+    path = f"{ns}/{kind}/{name}"
+    return "JSON payload" if path == "//" else path
+
+
+def run_apply(args) -> int:
+    from .cli import _one_line, _split_list
+
+    policy_paths = list(args.policies or [])
+    payload_paths = _split_list(args.json)
+    if not payload_paths:
+        raise LoadError("--json", "give at least one JSON or YAML payload file")
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _apply(policy_paths, payload_paths, _one_line)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _apply(policy_paths, payload_paths, one_line) -> int:
+    from .celpolicy.compile import compile_document
+    from .celpolicy.evaluate import ERROR, FAIL, PASS, SKIP, evaluate_policy
+    from .celpolicy.payload import load_cel_payload
+
+    specs = load_cel_specs(policy_paths)
+    payloads = [load_cel_payload(p) for p in payload_paths]
+    out = sys.stdout
+    out.write(f"\nApplying {len(specs)} policy rule(s) to {len(payloads)} resource(s)...\n")
+    out.flush()
+    policies = [compile_document(doc, f, n, spec) for doc, f, n, spec in specs]
+
+    counts = {PASS: 0, FAIL: 0, ERROR: 0, SKIP: 0}
+    lines: list[str] = []
+    for payload in payloads:
+        where = None
+        for policy in policies:
+            if not policy.json_mode:
+                continue  # Kyverno applies only JSON-mode policies to JSON payloads
+            outcome = evaluate_policy(policy, payload)
+            counts[outcome.status] += 1
+            if outcome.status == FAIL:
+                if where is None:
+                    where = one_line(_resource_path(payload))
+                lines.append(f"policy {one_line(policy.name)} -> resource {where} failed:")
+                lines.append(f"1 -  {one_line(outcome.message)}")
+            elif outcome.status == ERROR:
+                print(
+                    f"policy {one_line(policy.name)} -> resource {where or one_line(_resource_path(payload))}: "
+                    f"error: {one_line(outcome.message)}",
+                    file=sys.stderr,
+                )
+    for line in lines:
+        out.write(line + "\n")
+    out.write(
+        f"\npass: {counts[PASS]}, fail: {counts[FAIL]}, warn: 0, error: {counts[ERROR]}, skip: {counts[SKIP]} \n"
+    )
+    out.flush()
+    if counts[ERROR]:
+        return EXIT_ERROR
+    if counts[FAIL]:
+        return EXIT_FAIL
+    return EXIT_PASS
