@@ -199,8 +199,13 @@ def _uses(node) -> list:
     raise Unknown(t)
 
 
-def _expr_uses(text: str) -> list:
-    return _uses(parse(text))
+def _expr_uses(expr) -> list:
+    """What a JMESPath expression (text or compiled ``Expr``) reads."""
+    if not isinstance(expr, str):
+        if getattr(expr, "engine", "jp") != "jp":
+            raise Unknown("a CEL expression")
+        expr = expr.text
+    return _uses(parse(expr))
 
 
 def _tree_uses(node) -> list:
@@ -210,7 +215,7 @@ def _tree_uses(node) -> list:
         out = []
         for e in node.entries:
             if e.expr is not None:
-                out.extend(_expr_uses(e.expr.text))
+                out.extend(_expr_uses(e.expr))
             else:
                 out.append(_path_need((e.syntax.statement,), FULL))
         return out
@@ -241,7 +246,7 @@ def payload_need(policies) -> Need | None:
                     uses.extend(_expr_uses(rule.identifier.text))
                 for entry in rule.context:
                     if entry.expr is not None:
-                        uses.extend(_expr_uses(entry.expr.text))
+                        uses.extend(_expr_uses(entry.expr))
     except Unknown:
         return None
     need = Need(fields={})

@@ -26,7 +26,7 @@ from .fielderr import (
     render,
     required,
 )
-from .keys import parse_key
+from .keys import ENGINE_JP, parse_key
 
 
 class CompileError(Exception):
@@ -235,8 +235,9 @@ def _compare(path, expected, value, subjects):
     return [invalid(path, value, "Expected value: " + _expected_text(expected), subjects)]
 
 
-def compile_tree(tree, where=None) -> Node:
-    """Compile an assertion tree; ``where`` is its field path for messages."""
+def compile_tree(tree, where=None, compiler: str = ENGINE_JP) -> Node:
+    """Compile an assertion tree; ``where`` is its field path for messages,
+    ``compiler`` the one ``(expr)`` uses (the nearest ``compiler:`` field)."""
     if isinstance(tree, dict):
         if not tree:
             return NotNullNode()
@@ -248,13 +249,13 @@ def compile_tree(tree, where=None) -> Node:
             expr = None
             if syn.engine:
                 try:
-                    expr = Expr(syn.statement, syn.engine)
+                    expr = Expr(syn.statement, syn.engine, compiler)
                 except ExpressionSyntaxError as exc:
                     raise CompileError(render(kpath), str(exc)) from None
-            entries.append(_Entry(key, syn, expr, compile_tree(sub, kpath)))
+            entries.append(_Entry(key, syn, expr, compile_tree(sub, kpath, compiler)))
         return MapNode(entries)
     if isinstance(tree, list):
-        return ListNode([compile_tree(x, index(where, i)) for i, x in enumerate(tree)])
+        return ListNode([compile_tree(x, index(where, i), compiler) for i, x in enumerate(tree)])
     if isinstance(tree, str):
         syn = parse_key(tree)
         if syn.foreach:
@@ -263,7 +264,7 @@ def compile_tree(tree, where=None) -> Node:
             raise CompileError(render(where), "binding is not supported on the RHS")
         if syn.engine:
             try:
-                return ExprLeafNode(Expr(syn.statement, syn.engine))
+                return ExprLeafNode(Expr(syn.statement, syn.engine, compiler))
             except ExpressionSyntaxError as exc:
                 raise CompileError(render(where), str(exc)) from None
         return LiteralNode(syn.statement)

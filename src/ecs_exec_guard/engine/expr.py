@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..jp import JPError, JPSyntaxError, compile_expression
 from .bindings import Bindings, referenced_names
 from .errors import RuleError
-from .keys import ENGINE_CEL, ENGINE_JP
+from .keys import ENGINE_CEL, ENGINE_DEFAULT, ENGINE_JP
 
 
 class ExpressionSyntaxError(Exception):
@@ -13,16 +13,29 @@ class ExpressionSyntaxError(Exception):
 
 
 class Expr:
-    __slots__ = ("text", "_compiled", "_names")
+    """A JMESPath or CEL expression of a kyverno-json policy.
 
-    def __init__(self, text: str, engine: str = ENGINE_JP):
+    ``engine`` is ``jp``, ``cel`` or ``default`` (then ``default_engine``,
+    the compiler set by the nearest ``compiler:`` field, decides).
+    """
+
+    __slots__ = ("text", "engine", "_compiled", "_names", "_cel")
+
+    def __init__(self, text: str, engine: str = ENGINE_JP, default_engine: str = ENGINE_JP):
+        if engine == ENGINE_DEFAULT:
+            engine = default_engine
+        self.text = text
+        self.engine = engine
+        self._cel = None
         if engine == ENGINE_CEL:
-            raise ExpressionSyntaxError(
-                f"CEL expressions are not supported ({text!r}); use a JMESPath expression"
-            )
+            from .celexpr import compile_cel
+
+            self._cel = compile_cel(text)
+            self._compiled = None
+            self._names = frozenset()
+            return
         if engine != ENGINE_JP:
             raise ExpressionSyntaxError(f"unknown expression engine {engine!r} in ({engine}; {text})")
-        self.text = text
         try:
             self._compiled = compile_expression(text)
         except JPSyntaxError as exc:
@@ -30,6 +43,10 @@ class Expr:
         self._names = referenced_names(text)
 
     def run(self, value, bindings: Bindings):
+        if self._cel is not None:
+            from .celexpr import run_cel
+
+            return run_cel(self._cel, value, bindings)
         variables = bindings.for_expression(self._names) if bindings.has_lazy else bindings
         try:
             return self._compiled.search(value, variables)

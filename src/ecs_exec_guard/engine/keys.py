@@ -6,7 +6,8 @@ A key is read in this order (kyverno-json's rules):
    bound to the index or map key);
 2. ``-> name`` suffix: bind the projected value to ``$name``;
 3. ``\\text\\``: an escaped, literal key (nothing else applies);
-4. ``(expr)`` or ``(engine; expr)``: an expression;
+4. ``(expr)`` or ``(engine; expr)``: an expression (``jp`` or ``cel``;
+   without one, or with ``default``, the compiler in scope);
 5. anything else: a plain map key.
 """
 
@@ -23,6 +24,10 @@ _COMPILER = re.compile(r"\((?:(\w+);)?(.+)\)\Z", re.ASCII)
 
 ENGINE_JP = "jp"
 ENGINE_CEL = "cel"
+# ``(expr)`` or ``(default; expr)``: the compiler set by the nearest
+# ``compiler:`` field (policy, rule, match, assert, assertion, context), else jp
+ENGINE_DEFAULT = "default"
+COMPILERS = (ENGINE_JP, ENGINE_CEL)
 
 
 @dataclass(frozen=True)
@@ -54,9 +59,6 @@ def parse_key(text: str) -> KeySyntax:
     else:
         m = _COMPILER.match(text)
         if m:
-            engine = m.group(1) or ENGINE_JP
-            # kyverno-json calls its JMESPath engine "jp" and also accepts "default"
-            if engine == "default":
-                engine = ENGINE_JP
+            engine = m.group(1) or ENGINE_DEFAULT
             text = m.group(2)
     return KeySyntax(foreach, foreach_name, binding, engine, text)

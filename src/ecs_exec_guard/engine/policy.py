@@ -18,7 +18,7 @@ from .documents import decode_text, parse_yaml_documents, read_bytes
 from .errors import LoadError
 from .expr import Expr, ExpressionSyntaxError
 from .fielderr import child, index, render
-from .keys import parse_key
+from .keys import COMPILERS, ENGINE_JP, parse_key
 from .message import Message
 
 API_VERSION = "json.kyverno.io/v1alpha1"
@@ -69,9 +69,9 @@ class Policy:
         return str(self.annotations.get("policies.kyverno.io/title") or self.name)
 
 
-_RULE_FIELDS = {"name", "engine", "context", "match", "exclude", "identifier", "feedback", "assert"}
+_RULE_FIELDS = {"name", "engine", "compiler", "context", "match", "exclude", "identifier", "feedback", "assert"}
 _TOP_FIELDS = {"apiVersion", "kind", "metadata", "spec"}
-_SPEC_FIELDS = {"engine", "rules"}
+_SPEC_FIELDS = {"engine", "compiler", "rules"}
 _META_FIELDS = {
     "name", "namespace", "labels", "annotations", "generateName", "uid",
     "resourceVersion", "generation", "creationTimestamp", "ownerReferences",
@@ -98,6 +98,17 @@ def _unknown(obj: dict, allowed: set, where: str):
         raise _Shape(where, "unknown field " + ", ".join(repr(k) for k in extra))
 
 
+def _check_compiler(obj: dict, where: str) -> None:
+    value = obj.get("compiler")
+    if value is not None and value not in COMPILERS:
+        raise _Shape(f"{where}.compiler" if where else "compiler", f"must be 'jp' or 'cel', got {value!r}")
+
+
+def _compiler(obj, default: str) -> str:
+    value = obj.get("compiler") if isinstance(obj, dict) else None
+    return value if value in COMPILERS else default
+
+
 def _check_shape(doc: dict) -> None:
     """Structural rules of a ValidatingPolicy (raises _Shape)."""
     _unknown(doc, _TOP_FIELDS, "")
@@ -114,6 +125,7 @@ def _check_shape(doc: dict) -> None:
     spec = doc.get("spec")
     _want(spec, dict, "spec", "an object")
     _unknown(spec, _SPEC_FIELDS, "spec")
+    _check_compiler(spec, "spec")
     rules = spec.get("rules")
     # an empty list is allowed: such a policy loads and yields no result
     _want(rules, list, "spec.rules", "a list")
@@ -122,6 +134,7 @@ def _check_shape(doc: dict) -> None:
         w = f"spec.rules[{i}]"
         _want(rule, dict, w, "an object")
         _unknown(rule, _RULE_FIELDS, w)
+        _check_compiler(rule, w)
         rname = rule.get("name")
         if rname is None or rname == "":
             raise _Shape(f"{w}.name", "is required")
@@ -137,7 +150,8 @@ def _check_shape(doc: dict) -> None:
             for j, entry in enumerate(ctx):
                 cw = f"{w}.context[{j}]"
                 _want(entry, dict, cw, "an object")
-                _unknown(entry, {"name", "variable"}, cw)
+                _unknown(entry, {"name", "variable", "compiler"}, cw)
+                _check_compiler(entry, cw)
                 if not entry.get("name"):
                     raise _Shape(f"{cw}.name", "is required")
                 _want(entry["name"], str, f"{cw}.name", "a string")
@@ -146,7 +160,8 @@ def _check_shape(doc: dict) -> None:
             if m is None:
                 continue
             _want(m, dict, f"{w}.{part}", "an object")
-            _unknown(m, {"any", "all"}, f"{w}.{part}")
+            _unknown(m, {"any", "all", "compiler"}, f"{w}.{part}")
+            _check_compiler(m, f"{w}.{part}")
             for k in ("any", "all"):
                 if m.get(k) is not None:
                     _want(m[k], list, f"{w}.{part}.{k}", "a list")
@@ -156,14 +171,16 @@ def _check_shape(doc: dict) -> None:
         if a is None:
             raise _Shape(f"{w}.assert", "is required")
         _want(a, dict, f"{w}.assert", "an object")
-        _unknown(a, {"any", "all"}, f"{w}.assert")
+        _unknown(a, {"any", "all", "compiler"}, f"{w}.assert")
+        _check_compiler(a, f"{w}.assert")
         for k in ("any", "all"):
             if a.get(k) is not None:
                 _want(a[k], list, f"{w}.assert.{k}", "a list")
                 for j, item in enumerate(a[k]):
                     iw = f"{w}.assert.{k}[{j}]"
                     _want(item, dict, iw, "an object with 'check' (and optional 'message')")
-                    _unknown(item, {"message", "check"}, iw)
+                    _unknown(item, {"message", "check", "compiler"}, iw)
+                    _check_compiler(item, iw)
                     if "check" not in item:
                         raise _Shape(f"{iw}.check", "is required")
                     if item.get("message") is not None:
@@ -175,7 +192,9 @@ def _check_shape(doc: dict) -> None:
             _want(fb, list, f"{w}.feedback", "a list")
 
 
-def _compile_rule(i: int, rule: dict) -> Rule:
+def _compile_rule(i: int, rule: dict, compiler: str = ENGINE_JP) -> Rule:
+    """``compiler``: the policy's default; the rule and its parts may change it."""
+    compiler = _compiler(rule, compiler)
     base = child(child(None, "spec"), "rules")
     rpath = index(base, i)
     context = []
@@ -192,7 +211,7 @@ def _compile_rule(i: int, rule: dict) -> Rule:
                 continue
             if syn.engine:
                 try:
-                    context.append(ContextEntry(entry["name"], Expr(syn.statement, syn.engine)))
+                    context.append(ContextEntry(entry["name"], Expr(syn.statement, syn.engine, _compiler(entry, compiler))))
                 except ExpressionSyntaxError as exc:
                     raise CompileError(render(cpath), str(exc)) from None
                 continue
@@ -205,8 +224,9 @@ def _compile_rule(i: int, rule: dict) -> Rule:
         if m is None:
             return None
         mpath = child(rpath, part)
-        any_nodes = [compile_tree(t, index(child(mpath, "any"), k)) for k, t in enumerate(m.get("any") or [])]
-        all_nodes = [compile_tree(t, index(child(mpath, "all"), k)) for k, t in enumerate(m.get("all") or [])]
+        mc = _compiler(m, compiler)
+        any_nodes = [compile_tree(t, index(child(mpath, "any"), k), mc) for k, t in enumerate(m.get("any") or [])]
+        all_nodes = [compile_tree(t, index(child(mpath, "all"), k), mc) for k, t in enumerate(m.get("all") or [])]
         return any_nodes, all_nodes
 
     match = trees("match")
@@ -220,9 +240,10 @@ def _compile_rule(i: int, rule: dict) -> Rule:
 
     def checks(kind: str):
         out = []
+        ac = _compiler(rule.get("assert"), compiler)
         for k, item in enumerate((rule.get("assert") or {}).get(kind) or []):
             ipath = index(child(child(rpath, "assert"), kind), k)
-            node = compile_tree(item.get("check"), child(ipath, "check"))
+            node = compile_tree(item.get("check"), child(ipath, "check"), _compiler(item, ac))
             msg = None
             if item.get("message") is not None:
                 try:
@@ -291,8 +312,9 @@ def compile_policy(doc, source: str, n: int) -> Policy:
         raise LoadError(source, msg) from None
     rules = []
     try:
+        compiler = _compiler(doc["spec"], ENGINE_JP)
         for i, rule in enumerate(doc["spec"]["rules"]):
-            rules.append(_compile_rule(i, rule))
+            rules.append(_compile_rule(i, rule, compiler))
     except CompileError as exc:
         raise LoadError(source, f"{label}: {exc.where}: {exc.why}") from None
     except RecursionError:
