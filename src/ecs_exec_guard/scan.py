@@ -153,11 +153,10 @@ class Scanner:
 
         if self.request.payload == STDIN:
             return looks_like_terraform(self._payload_bytes()[:4096])
-        try:
-            with open(self.request.payload, "rb") as fh:
-                return looks_like_terraform(fh.read(4096))
-        except OSError:
-            return False  # the payload loader reports it
+        from .engine.fileaccess import read_head
+
+        head = read_head(self.request.payload, "payload", 4096)
+        return head is not None and looks_like_terraform(head)  # None: the payload loader reports it
 
     def load_resources(self, policies=(), extra_need=None) -> list:
         """The payload's documents. ``extra_need``: what a report reads besides the policies."""

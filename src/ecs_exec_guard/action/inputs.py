@@ -8,13 +8,14 @@ one-line message naming the input.
 
 from __future__ import annotations
 
-import glob
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 
+from ..engine.errors import GuardError
+
 FAIL_ON = ("violations", "errors", "never")
-_GLOB_CHARS = re.compile(r"[*?\[]")
 _TRUE = {"true", "True", "TRUE"}
 _FALSE = {"false", "False", "FALSE"}
 
@@ -81,44 +82,72 @@ def resolve_path(name: str, value: str, workspace: str) -> str:
 
 
 def expand(name: str, entries: list[str], workspace: str, *, want: str = "file") -> list[str]:
-    """Expand each entry (a path or a glob pattern) to existing paths; sorted per pattern."""
+    """Expand each entry (a path or a glob pattern) to existing paths; sorted per pattern.
+
+    Every path found is a regular file (or, when ``want`` allows, a folder)
+    inside the workspace. Patterns are matched without following symbolic
+    links; a symbolic link or a special file named or matched is refused.
+    Paths are kept once each, by the file they name.
+    """
+    from ..engine.fileaccess import glob_files, has_wildcard, split_pattern
+
+    what = "policy" if name == "policy" else name
     out: list[str] = []
-    seen: set[str] = set()
+    seen: set[tuple[int, int]] = set()
     for entry in entries:
-        if _GLOB_CHARS.search(entry):
-            resolve_path(name, _static_prefix(entry), workspace)
-            pattern = os.path.join(workspace, entry)
-            matches = sorted(glob.glob(pattern, recursive=True))
-            found = [os.path.normpath(m) for m in matches if _kind_ok(m, want)]
-            found = [m for m in found if _inside(m, workspace)]
+        if "\x00" in entry:
+            raise InputError(f"{name}: the path holds a NUL character")
+        if has_wildcard(entry):
+            try:
+                static, components = split_pattern(entry)
+            except GuardError as exc:
+                raise InputError(f"{name}: {exc.why} ({entry!r})") from None
+            base = resolve_path(name, static, workspace)
+            found = []
+            if os.path.isdir(base) and not os.path.islink(base):
+                matches = glob_files(base, components, what, f"{name} {entry!r}")
+                found = [os.path.normpath(m) for m in matches if _kind_ok(m, want)]
+                found = [m for m in found if _inside(m, workspace)]
             if not found:
                 raise InputError(f"{name}: no {_what(want)} matches {entry!r} in the workspace")
         else:
             path = resolve_path(name, entry, workspace)
-            if not os.path.exists(path):
-                raise InputError(f"{name}: {entry!r} not found in the workspace")
-            if not _kind_ok(path, want):
-                raise InputError(f"{name}: {entry!r} is a {'folder' if os.path.isdir(path) else 'special file'}, expected a {_what(want)}")
+            _check_named(name, entry, path, want)
             found = [path]
         for path in found:
-            if path not in seen:
-                seen.add(path)
+            try:
+                st = os.stat(path)
+            except OSError as exc:
+                raise InputError(f"{name}: cannot read {entry!r} ({exc.strerror or exc})") from None
+            key = (st.st_dev, st.st_ino)
+            if key not in seen:
+                seen.add(key)
                 out.append(path)
     return out
 
 
-def _static_prefix(pattern: str) -> str:
-    """The part of a glob pattern before its first wildcard component (for the containment check)."""
-    parts = re.split(r"[\\/]", pattern)
-    static = []
-    for part in parts:
-        if _GLOB_CHARS.search(part):
-            break
-        static.append(part)
-    return "/".join(static) or "."
+def _check_named(name: str, entry: str, path: str, want: str) -> None:
+    """A path named in an input: present, not a link, of the kind wanted."""
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        raise InputError(f"{name}: {entry!r} not found in the workspace") from None
+    except OSError as exc:
+        raise InputError(f"{name}: cannot read {entry!r} ({exc.strerror or exc})") from None
+    if stat.S_ISLNK(st.st_mode):
+        raise InputError(f"{name}: {entry!r} is a symbolic link: refused, the action reads only regular files")
+    if stat.S_ISDIR(st.st_mode):
+        if want == "file":
+            raise InputError(f"{name}: {entry!r} is a folder, expected a {_what(want)}")
+        return
+    if not stat.S_ISREG(st.st_mode):
+        raise InputError(f"{name}: {entry!r} is a special file (not a regular file): refused, expected a {_what(want)}")
+    if want == "dir":
+        raise InputError(f"{name}: {entry!r} is a file, expected a {_what(want)}")
 
 
 def _kind_ok(path: str, want: str) -> bool:
+    """Kind filter for pattern matches (which are never links)."""
     if want == "file":
         return os.path.isfile(path)
     if want == "dir":

@@ -21,7 +21,9 @@ import os
 import sys
 from dataclasses import dataclass, field
 
+from ..defaults import bundled_dir
 from ..engine.errors import EXIT_ERROR, EXIT_FAIL, EXIT_PASS, GuardError
+from ..engine.fileaccess import confined
 from ..outputs import MAX_ANNOTATIONS, Run, ordered_annotations  # noqa: F401 - part of this module's interface
 from .commands import Annotation, escape_data, output_text, quoted_log, render_annotations
 from .files import append_text, file_size, write_atomic
@@ -169,9 +171,11 @@ def run_action() -> int:
     workspace = workspace_dir()
     summary_enabled = True
     try:
-        inputs = read_inputs(workspace)
-        summary_enabled = inputs.summary
-        run = evaluate_payloads(inputs)
+        # every file read from here on: a regular file inside the workspace
+        with confined(workspace, trusted=(bundled_dir(),)):
+            inputs = read_inputs(workspace)
+            summary_enabled = inputs.summary
+            run = evaluate_payloads(inputs)
     except (InputError, GuardError) as exc:
         return _input_failure(str(exc), workspace, summary_enabled)
     except RecursionError:

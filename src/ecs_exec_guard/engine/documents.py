@@ -18,18 +18,11 @@ MAX_DEPTH = 1000
 MAX_EXPANDED_NODES = 4_000_000
 
 
-def read_bytes(path: str, what: str) -> bytes:
-    try:
-        with open(path, "rb") as fh:
-            return fh.read()
-    except FileNotFoundError:
-        raise LoadError(path, f"{what} file not found") from None
-    except IsADirectoryError:
-        raise LoadError(path, f"{what} path is a directory, expected a file") from None
-    except PermissionError:
-        raise LoadError(path, f"{what} file is not readable (permission denied)") from None
-    except OSError as exc:
-        raise LoadError(path, f"cannot read {what} file ({exc.strerror or exc})") from None
+def read_bytes(path: str, what: str, *, walked: bool = False) -> bytes:
+    """A regular input file's bytes (see :mod:`.fileaccess` for the checks)."""
+    from .fileaccess import read_bytes as read_checked
+
+    return read_checked(path, what, walked=walked)
 
 
 def decode_text(data: bytes, path: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 
 from .bindings import Bindings
@@ -27,9 +28,17 @@ def load_payload(path: str, need=None):
     1024 levels, YAML while composing), so no further walk is needed.
     """
     if need is not None and extension(path) == ".json":
+        from .fileaccess import open_checked
         from .lazyjson import NOT_HANDLED, load_pruned
 
-        value = load_pruned(path, need)
+        # simdjson opens the file by name: give it the checked descriptor's
+        # name, so that it reads what was checked (without /proc: read it here)
+        fd, _size = open_checked(path, "payload")
+        try:
+            by_fd = f"/proc/self/fd/{fd}"
+            value = load_pruned(by_fd, need) if os.path.exists(by_fd) else NOT_HANDLED
+        finally:
+            os.close(fd)
         if value is NOT_HANDLED:
             value = parse_json(read_bytes(path, "payload"), path)
     else:

@@ -331,30 +331,41 @@ def compile_policy(doc, source: str, n: int) -> Policy:
     )
 
 
-def _policy_files(path: str) -> list[str]:
+def _policy_files(path: str) -> list[tuple[str, bool]]:
+    """(file, found by walking a folder) for a policy path."""
     if os.path.isdir(path):
-        found = []
-        for root, dirs, files in os.walk(path):
-            dirs.sort()
-            for f in sorted(files):
-                if os.path.splitext(f)[1].lower() in (".yaml", ".yml"):
-                    found.append(os.path.join(root, f))
+        from .fileaccess import walk_files
+
+        found = walk_files(path, (".yaml", ".yml"), "policy")
         if not found:
             raise LoadError(path, "no .yaml or .yml policy files in this folder")
-        return found
-    if not os.path.exists(path):
+        return [(f, True) for f in found]
+    if not os.path.lexists(path):
         raise LoadError(path, "policy file not found")
     ext = os.path.splitext(path)[1].lower()
     if ext not in (".yaml", ".yml", ".json"):
         raise LoadError(path, f"unsupported policy file type ({ext or 'no extension'}); expected .yaml, .yml or .json")
-    return [path]
+    return [(path, False)]
+
+
+def _identity(path: str) -> tuple[int, int]:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return (-1, id(path))
+    return (st.st_dev, st.st_ino)
 
 
 def load_policies(paths: list[str]) -> list[Policy]:
     policies: list[Policy] = []
+    seen: set[tuple[int, int]] = set()
     for p in paths:
-        for f in _policy_files(p):
-            text = decode_text(read_bytes(f, "policy"), f)
+        for f, walked in _policy_files(p):
+            identity = _identity(f)
+            if identity in seen:
+                continue  # the same file named again, or reached through another folder
+            seen.add(identity)
+            text = decode_text(read_bytes(f, "policy", walked=walked), f)
             docs = parse_yaml_documents(text, f)
             n = 0
             for doc in docs:
