@@ -282,15 +282,15 @@ def test_runtime_type_error_is_rule_error_and_other_rules_still_run(scan):
           assert:
             all:
             - check:
-                (length(n)): 1
+                (length(count)): 1
         - name: good
           assert:
             all:
             - check:
-                n: 4
-    """), {"n": 4})
+                count: 4
+    """), {"count": 4})
     assert r.code == 2
-    assert r.rule_lines[0].startswith("- test / bad /  ERROR: all[0].check.(length(n)): Internal error: ")
+    assert r.rule_lines[0].startswith("- test / bad /  ERROR: all[0].check.(length(count)): Internal error: ")
     assert r.rule_lines[1] == "- test / good /  PASSED"
 
 

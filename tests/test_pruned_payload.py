@@ -136,3 +136,40 @@ def test_flatten_projections_keep_only_what_each_item_needs():
     assert mods.types is None
     assert mods.items.fields["name"] is FULL
     assert mods.items.fields["mods"].items.fields["items"].types == {"x"}
+
+
+def test_pruned_and_plain_agree_on_go_number_types(tmp_path, capsys):
+    pol = tmp_path / "p.yaml"
+    pol.write_text(policy("""
+        - name: r
+          assert:
+            all:
+            - check:
+                ~.(items[?type == 'n']):
+                  v: abc
+            - check:
+                ~.(items[?type == 'n']):
+                  (v + `0`): 1
+    """))
+    text = (
+        '{"items": [{"type": "n", "v": 18446744073709551615}, {"type": "n", "v": 2147483647},'
+        ' {"type": "n", "v": 1e21}, {"type": "m", "v": 1}, {"type": "n", "v": -0.0}]}'
+    )
+    f = tmp_path / "d.json"
+    f.write_text(text)
+    fast = _scan(capsys, "--policy", str(pol), "--payload", str(f))
+    plain = _scan(capsys, "--policy", str(pol), "--payload", str(f), "--no-prune")
+    assert fast == plain
+    assert "types are not comparable, string - float64" in fast[1]
+    pol.write_text(pol.read_text().replace("v: abc", "v: 1"))
+    fast = _scan(capsys, "--policy", str(pol), "--payload", str(f))
+    plain = _scan(capsys, "--policy", str(pol), "--payload", str(f), "--no-prune")
+    assert fast == plain
+    lines = [line for line in fast[1].splitlines() if line.startswith(" -> ")]
+    assert lines[:4] == [
+        " -> all[0].check.~.(items[?type == 'n'])[0].v: Invalid value: 1.8446744073709552e+19: Expected value: 1",
+        " -> all[0].check.~.(items[?type == 'n'])[1].v: Invalid value: 2147483647: Expected value: 1",
+        " -> all[0].check.~.(items[?type == 'n'])[2].v: Invalid value: 1e+21: Expected value: 1",
+        " -> all[0].check.~.(items[?type == 'n'])[3].v: Invalid value: -0: Expected value: 1",
+    ]
+    assert " -> all[1].check.~.(items[?type == 'n'])[1].(v + `0`): Invalid value: 2.147483647e+09: Expected value: 1" in lines

@@ -12,7 +12,7 @@ exactly where kyverno-json returns an error instead of a result.
 
 from __future__ import annotations
 
-from ..jp.values import deep_equal
+from ..jp.values import NUMBER_TYPES, deep_equal, go_kind, go_numbers_equal
 from .bindings import Bindings
 from .errors import RuleError
 from .expr import Expr, ExpressionSyntaxError
@@ -43,34 +43,22 @@ def _internal(path, message: str) -> RuleError:
     return RuleError(err.text())
 
 
-def go_kind(v) -> str:
-    if v is None:
-        return "invalid"
-    if isinstance(v, bool):
-        return "bool"
-    if isinstance(v, (int, float)):
-        return "float64"
-    if isinstance(v, str):
-        return "string"
-    if isinstance(v, dict):
-        return "map"
-    if isinstance(v, list):
-        return "slice"
-    return type(v).__name__
-
-
-def _is_number(v) -> bool:
-    return isinstance(v, (int, float)) and not isinstance(v, bool)
-
-
 def equal(expected, actual) -> bool:
+    """Go's ``matching.Equal``: same kinds deeply, numbers across kinds.
+
+    Two signed integers (``int``, ``int64``) compare exactly, an integer
+    and a float64 as float64 values; other kinds are not comparable.
+    """
     if actual is None or expected is None:
         return actual is None and expected is None
+    te, ta = type(expected), type(actual)
+    if te is ta:
+        return deep_equal(expected, actual)
+    if te in NUMBER_TYPES and ta in NUMBER_TYPES:
+        return go_numbers_equal(expected, actual)
     ek, ak = go_kind(expected), go_kind(actual)
     if ek == ak:
         return deep_equal(expected, actual)
-    if _is_number(expected) and _is_number(actual):
-        return expected == actual
     raise ValueError(f"types are not comparable, {ek} - {ak}")
 
 

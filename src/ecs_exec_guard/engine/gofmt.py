@@ -1,21 +1,22 @@
 """Print values the way kyverno-json (a Go program) prints them.
 
 kyverno-json decodes every JSON/YAML document into Go's ``any``: numbers
-become ``float64``, objects ``map[string]interface {}``, arrays
-``[]interface {}``. Its messages then print those values with ``%v``,
+become ``int64``, ``int``, ``uint64`` or ``float64`` (see
+:mod:`ecs_exec_guard.jp.values`), objects ``map[string]interface {}``,
+arrays ``[]interface {}``. Its messages then print those values with ``%v``,
 ``%q`` and ``%#v``. Users compare our output with the reference's, so
 the exact spelling matters: this module reproduces it.
 """
 
 from __future__ import annotations
 
-import json
-
 from ..jp.values import go_format_float_g as go_float
-from ..jp.values import go_format_number_v
+from ..jp.values import go_format_number_sharp_v, go_json_number
 from ..jp.values import go_sprint_v as go_v
 
-__all__ = ["go_quote", "go_float", "go_v", "go_sharp_v", "go_field_value", "go_json_indent"]
+__all__ = [
+    "go_quote", "go_float", "go_v", "go_sharp_v", "go_field_value", "go_json_indent", "go_json_ready",
+]
 
 _SIMPLE_ESCAPES = {
     "\a": "\\a",
@@ -59,11 +60,6 @@ def go_quote(s: str) -> str:
     return "".join(out)
 
 
-def _number(v) -> str:
-    # kyverno-json holds every JSON number as a float64
-    return go_format_number_v(v)
-
-
 def go_sharp_v(v, top: bool = True) -> str:
     """``fmt.Sprintf("%#v", v)`` of a decoded JSON value."""
     if v is None:
@@ -75,7 +71,7 @@ def go_sharp_v(v, top: bool = True) -> str:
     if isinstance(v, str):
         return go_quote(v)
     if isinstance(v, (int, float)):
-        return _number(v)
+        return go_format_number_sharp_v(v)
     if isinstance(v, dict):
         inner = ", ".join(
             f"{go_quote(str(k))}:{go_sharp_v(v[k], False)}" for k in sorted(v, key=str)
@@ -97,16 +93,34 @@ def go_field_value(v) -> str:
     return go_sharp_v(v)
 
 
-def _jsonable(v):
-    """Integral floats print without a fraction in Go's encoding/json."""
-    if isinstance(v, float):
-        if v.is_integer() and abs(v) < 1e21:
-            return int(v)
-        return v
-    if isinstance(v, dict):
-        return {k: _jsonable(x) for k, x in v.items()}
-    if isinstance(v, list):
-        return [_jsonable(x) for x in v]
+def json_number_fragment(n):
+    """A number ready for orjson, written as Go's ``encoding/json`` does.
+
+    Integers pass as they are; a float64 becomes its Go spelling
+    (``18446744073709552000``, ``1e+21``). NaN and infinities, which Go
+    cannot write at all, are written ``null``.
+    """
+    import orjson
+
+    from ..jp.errors import JPRuntimeError
+
+    try:
+        return orjson.Fragment(go_json_number(n))
+    except JPRuntimeError:  # NaN or an infinity
+        return orjson.Fragment(b"null")
+
+
+def go_json_ready(v):
+    """A decoded value with its floats replaced by :func:`json_number_fragment`."""
+    t = type(v)
+    if t is float:
+        return json_number_fragment(v)
+    if t is int and not -(2**63) <= v < 2**63:  # a float64 for Go (see go_number)
+        return json_number_fragment(v)
+    if t is dict or isinstance(v, dict):
+        return {k: go_json_ready(x) for k, x in v.items()}
+    if t is list or isinstance(v, list):
+        return [go_json_ready(x) for x in v]
     return v
 
 
@@ -123,14 +137,10 @@ def _html_safe(s: str) -> str:
 def go_json_indent(v, normalized: bool = False) -> str:
     """``json.MarshalIndent(v, "", "  ")`` for values whose key order is already set.
 
-    ``normalized``: integral floats were already turned into ints.
+    Numbers are written as Go writes them (see :func:`go_json_ready`);
+    ``normalized`` is accepted for callers that prepared the value already.
     """
-    if not normalized:
-        v = _jsonable(v)
-    try:
-        import orjson
+    import orjson
 
-        text = orjson.dumps(v, option=orjson.OPT_INDENT_2).decode("utf-8")
-    except (TypeError, ImportError):  # e.g. an integer beyond 64 bits
-        text = json.dumps(v, indent=2, ensure_ascii=False)
+    text = orjson.dumps(go_json_ready(v), option=orjson.OPT_INDENT_2).decode("utf-8")
     return _html_safe(text)

@@ -52,13 +52,11 @@ class TextReport:
 
 
 def _sorted_value(v):
-    """Go marshals ``map[string]any`` with sorted keys, and float64 3.0 as 3."""
+    """Go marshals ``map[string]any`` with sorted keys (numbers: see gofmt.go_json_ready)."""
     if isinstance(v, dict):
         return {k: _sorted_value(v[k]) for k in sorted(v)}
     if isinstance(v, list):
         return [_sorted_value(x) for x in v]
-    if isinstance(v, float) and v.is_integer() and abs(v) < 1e21:
-        return int(v)
     return v
 
 

@@ -29,6 +29,7 @@ from .registry import (
     Function,
 )
 from .values import (
+    INT_TYPES,
     deep_equal,
     go_is_space,
     go_json_dumps,
@@ -54,8 +55,8 @@ def not_a_positive_integer(name: str, arg: str) -> JPRuntimeError:
 
 def to_integer(value: Any) -> int | None:
     """Go ``util.ToInteger``: an integral number, else None."""
-    if type(value) is int:
-        return value
+    if type(value) in INT_TYPES:
+        return int(value)
     if type(value) is float:
         if math.isnan(value) or math.isinf(value) or math.floor(value) != value:
             return None
@@ -86,16 +87,16 @@ def _avg(args):
 
 def _ceil(args):
     x = args[0]
-    if type(x) is int or math.isinf(x) or math.isnan(x):
-        return x
-    return math.ceil(x)
+    if type(x) in INT_TYPES or math.isinf(x) or math.isnan(x):
+        return float(x)
+    return float(math.ceil(x))
 
 
 def _floor(args):
     x = args[0]
-    if type(x) is int or math.isinf(x) or math.isnan(x):
-        return x
-    return math.floor(x)
+    if type(x) in INT_TYPES or math.isinf(x) or math.isnan(x):
+        return float(x)
+    return float(math.floor(x))
 
 
 def _contains(args):
@@ -380,10 +381,10 @@ def _split(args):
 
 
 def _sum(args):
-    total = 0
+    total = 0.0
     for item in args[0]:
-        total += item
-    return float(total) if any(type(x) is float for x in args[0]) else total
+        total += float(item)
+    return total
 
 
 def _to_array(args):
@@ -428,7 +429,7 @@ def go_parse_float(s: str) -> float | None:
 def _to_number(args):
     value = args[0]
     if is_number(value):
-        return value
+        return float(value)
     if isinstance(value, str):
         return go_parse_float(value)
     return None

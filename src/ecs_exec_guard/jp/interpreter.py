@@ -10,7 +10,8 @@ results.
 Semantics follow the Go interpreter of the reference:
 
 * ordering comparators and arithmetic on anything but two numbers yield
-  null; arithmetic is float64 arithmetic (``/`` by zero gives an infinity,
+  null; both work on the numbers as float64 and arithmetic returns a
+  float64 whatever the operands' types (``/`` by zero gives an infinity,
   ``%`` takes the sign of the dividend, ``//`` floors);
 * equality is structural and type-aware (``1 == 1.0``, ``true != 1``);
 * errors raised while evaluating the left side of a filter, a flatten or an
@@ -25,7 +26,7 @@ from typing import Any
 
 from .errors import JPRuntimeError, JPSyntaxError
 from .registry import Function
-from .values import ExpRef, copy_value, deep_equal, is_false
+from .values import NUMBER_TYPES, ExpRef, copy_value, deep_equal, is_false
 
 Compiled = Callable[[Any, tuple], Any]
 
@@ -56,44 +57,31 @@ def lookup_variable(scope: Any, name: str) -> Any:
         raise JPRuntimeError(f"variable {name}: {exc}") from None
 
 
-def _number(v: Any) -> bool:
-    t = type(v)
-    return t is int or t is float
-
-
 # ---------------------------------------------------------------------------
 # arithmetic with Go float64 semantics
 # ---------------------------------------------------------------------------
 
 
-def _divide(a, b):
+def _divide(a: float, b: float) -> float:
     try:
         return a / b
     except ZeroDivisionError:
         if a != a or a == 0:
             return math.nan
         return math.copysign(math.inf, a) * math.copysign(1.0, b)
-    except OverflowError:
-        return float(a) / float(b)
 
 
-def _modulo(a, b):
-    if type(a) is int and type(b) is int:
-        if b == 0:
-            return math.nan
-        r = abs(a) % abs(b)
-        return -r if a < 0 else r
+def _modulo(a: float, b: float) -> float:
+    """Go ``math.Mod``: the sign of the dividend; NaN for a zero divisor."""
     try:
         return math.fmod(a, b)
-    except (ValueError, OverflowError):
+    except ValueError:
         return math.nan
 
 
-def _floor_divide(a, b):
-    if type(a) is int and type(b) is int and b != 0:
-        return a // b
+def _floor_divide(a: float, b: float) -> float:
     q = _divide(a, b)
-    if type(q) is float and (math.isinf(q) or math.isnan(q)):
+    if q == 0 or math.isinf(q) or math.isnan(q):
         return q
     return float(math.floor(q))
 
@@ -456,10 +444,8 @@ class Compiler:
         def ordering(v, c):
             a = left(v, c)
             b = right(v, c)
-            ta = type(a)
-            tb = type(b)
-            if (ta is int or ta is float) and (tb is int or tb is float):
-                return compare(a, b)
+            if type(a) in NUMBER_TYPES and type(b) in NUMBER_TYPES:
+                return compare(float(a), float(b))
             return None
 
         return ordering
@@ -473,13 +459,8 @@ class Compiler:
         def arithmetic(v, c):
             a = left(v, c)
             b = right(v, c)
-            ta = type(a)
-            tb = type(b)
-            if (ta is int or ta is float) and (tb is int or tb is float):
-                try:
-                    return operation(a, b)
-                except OverflowError:
-                    return operation(float(a), float(b))
+            if type(a) in NUMBER_TYPES and type(b) in NUMBER_TYPES:
+                return operation(float(a), float(b))
             return None
 
         return arithmetic
@@ -490,9 +471,8 @@ class Compiler:
 
         def arithmetic_unary(v, c):
             a = child(v, c)
-            t = type(a)
-            if t is int or t is float:
-                return -a if negate else a
+            if type(a) in NUMBER_TYPES:
+                return -float(a) if negate else float(a)
             return None
 
         return arithmetic_unary

@@ -29,6 +29,8 @@ from .registry import (
     Function,
 )
 from .values import (
+    INT_TYPES,
+    GoInt,
     deep_equal,
     float32_shortest_f,
     go_equal_fold,
@@ -83,7 +85,8 @@ def iface_to_string(value: Any) -> str | None:
 
 def _compare(args):
     a, b = args
-    return (a > b) - (a < b)
+    # strings.Compare returns a Go int, not a float64
+    return GoInt((a > b) - (a < b))
 
 
 def _equal_fold(args):
@@ -251,7 +254,8 @@ class _Duration:
 
 def _operand(value: Any, operator: str):
     if is_number(value):
-        return _Scalar(value)
+        # the reference works on float64 whatever the number's type
+        return _Scalar(_float(value))
     if isinstance(value, str):
         try:
             return quantity.parse_quantity(value)
@@ -452,8 +456,8 @@ def go_round(x: float) -> float:
 def _round(args):
     value, length = args
     n = None
-    if type(length) is int:
-        n = length
+    if type(length) in INT_TYPES:
+        n = int(length)
     elif not (math.isnan(length) or math.isinf(length)) and math.trunc(length) == length:
         n = int(length)
     if n is None:
@@ -694,8 +698,8 @@ def _lookup(args):
         return collection.get(key)
     if not is_number(key):
         raise _type_error("lookup", 2, "Number")
-    if type(key) is int:
-        index = key
+    if type(key) in INT_TYPES:
+        index = int(key)
     else:
         if math.isinf(key) or math.isnan(key) or math.trunc(key) != key:
             raise JPRuntimeError(

@@ -26,7 +26,8 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"invalid JSON constant {name}")
 
 
-_strict_json = json.JSONDecoder(parse_constant=_reject_constant)
+# numbers in a JSON literal are float64, as Go's encoding/json decodes them
+_strict_json = json.JSONDecoder(parse_constant=_reject_constant, parse_int=float)
 
 
 class _Lexer(jp_lexer.Lexer):

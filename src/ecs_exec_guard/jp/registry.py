@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from .errors import JPRuntimeError
-from .values import ExpRef, go_sprint_v
+from .values import NUMBER_TYPES, ExpRef, go_sprint_v
 
 # argument / return type names, as the reference spells them
 NUMBER = "number"
@@ -22,16 +22,14 @@ BOOL = "bool"
 
 
 def _is_number(a: Any) -> bool:
-    t = type(a)
-    return t is int or t is float
+    return type(a) in NUMBER_TYPES
 
 
 def _is_array_number(a: Any) -> bool:
     if not isinstance(a, list):
         return False
     for x in a:
-        t = type(x)
-        if t is not int and t is not float:
+        if type(x) not in NUMBER_TYPES:
             return False
     return True
 
@@ -88,7 +86,9 @@ class Arg:
 class Function:
     """A function of the table, callable with already evaluated arguments."""
 
-    __slots__ = ("name", "args", "handler", "description", "returns", "_min", "_max", "_variadic")
+    __slots__ = (
+        "name", "args", "handler", "description", "returns", "_min", "_max", "_variadic", "_float",
+    )
 
     def __init__(
         self,
@@ -106,6 +106,8 @@ class Function:
         self._variadic = any(a.variadic for a in self.args)
         self._min = sum(1 for a in self.args if not a.optional)
         self._max = None if self._variadic else len(self.args)
+        # a function that computes a number returns a float64 in the reference
+        self._float = NUMBER in self.returns
 
     def __call__(self, arguments: list) -> Any:
         specs = self.args
@@ -125,7 +127,10 @@ class Function:
                 last = specs[-1]
                 for value in arguments[len(specs):]:
                     last.check(value)
-        return self.handler(arguments)
+        result = self.handler(arguments)
+        if self._float and type(result) is int:
+            return float(result)
+        return result
 
     def _not_enough(self, count: int) -> str:
         more = "or more " if self._variadic else ""

@@ -1,9 +1,22 @@
 """Value helpers shared by the interpreter and the functions.
 
 Values are plain JSON-like Python objects: ``dict``, ``list``, ``str``,
-``int``/``float`` (never ``bool``), ``bool`` and ``None``.  The reference
-implementation stores every number as a float64, so numbers compare by value
-whatever their Python type, while booleans are never numbers.
+numbers, ``bool`` and ``None``.
+
+Numbers keep the Go type kyverno-json gives them, because Go prints and
+compares them differently:
+
+* ``int`` is Go's ``int64``: integers of JSON payloads, JSON bindings and
+  policies;
+* :class:`GoInt` is Go's ``int``: integers of YAML payloads and bindings;
+* :class:`GoUint64` is Go's ``uint64``: YAML integers above the int64 range;
+* ``float`` is Go's ``float64``: real numbers, and every number an
+  expression computes (JMESPath arithmetic and number functions return
+  float64).
+
+Inside expressions numbers compare by value whatever their type (a
+deliberate difference: the reference's ``==`` tells ``1`` from ``1.0``),
+while booleans are never numbers.
 """
 
 from __future__ import annotations
@@ -15,7 +28,91 @@ from typing import Any
 
 from .errors import JPRuntimeError
 
+
+class GoInt(int):
+    """An integer Go holds as ``int`` (the numbers of YAML documents)."""
+
+    __slots__ = ()
+
+
+class GoUint64(int):
+    """An integer Go holds as ``uint64`` (a YAML integer above int64)."""
+
+    __slots__ = ()
+
+
+INT64_MIN = -(2**63)
+INT64_MAX = 2**63 - 1
+UINT64_MAX = 2**64 - 1
+
+#: every Python type that stands for a number
+NUMBER_TYPES = frozenset((int, float, GoInt, GoUint64))
+#: every Python type that stands for an integer
+INT_TYPES = frozenset((int, GoInt, GoUint64))
 _NUMBER_TYPES = (int, float)
+
+_KINDS = {int: "int64", GoInt: "int", GoUint64: "uint64", float: "float64", bool: "bool",
+          str: "string", dict: "map", list: "slice"}
+
+
+def go_kind(value: Any) -> str:
+    """``reflect.Kind`` of a value as Go names it (``invalid`` for nil)."""
+    if value is None:
+        return "invalid"
+    if type(value) is int:
+        return "int64" if INT64_MIN <= value <= INT64_MAX else "float64"
+    kind = _KINDS.get(type(value))
+    if kind is not None:
+        return kind
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, dict):
+        return "map"
+    if isinstance(value, list):
+        return "slice"
+    if isinstance(value, float):
+        return "float64"
+    if isinstance(value, int):
+        return "int64"
+    return "func" if isinstance(value, ExpRef) else type(value).__name__
+
+
+def go_numbers_equal(a: Any, b: Any) -> bool:
+    """Go's comparison of two numbers of any kinds (``matching.Equal``).
+
+    Two integers of signed kinds (``int``, ``int64``) or two ``uint64``
+    compare exactly; any other pair is compared as float64 values.
+    """
+    a = go_number(a)
+    b = go_number(b)
+    ta = type(a)
+    tb = type(b)
+    if ta is not float and tb is not float and (ta is GoUint64) == (tb is GoUint64):
+        return int(a) == int(b)
+    return float(a) == float(b)
+
+
+def as_int64(value: int):
+    """A JSON integer as Go's decoder keeps it: int64, else float64."""
+    if INT64_MIN <= value <= INT64_MAX:
+        return value
+    return float(value)
+
+
+def go_number(value: Any) -> Any:
+    """The number Go holds for ``value``.
+
+    A plain ``int`` outside the int64 range (a JSON integer up to 2**64,
+    which the JSON parser keeps exact) is a float64 in Go; rather than
+    walking every payload to convert the rare such integer, the places
+    where a number's type shows (kind, printing, comparison, JSON) call
+    this.
+    """
+    if type(value) is int and not INT64_MIN <= value <= INT64_MAX:
+        return float(value)
+    return value
 
 
 class ExpRef:
@@ -35,8 +132,7 @@ class ExpRef:
 
 
 def is_number(value: Any) -> bool:
-    t = type(value)
-    return t is int or t is float
+    return type(value) in NUMBER_TYPES
 
 
 def is_false(value: Any) -> bool:
@@ -71,7 +167,7 @@ def deep_equal(a: Any, b: Any) -> bool:
                     return False
             return True
         return a == b
-    if (ta is int or ta is float) and (tb is int or tb is float):
+    if ta in NUMBER_TYPES and tb in NUMBER_TYPES:
         return a == b
     if isinstance(a, dict) and isinstance(b, dict):
         return deep_equal(dict(a), dict(b))
@@ -88,7 +184,7 @@ def type_name(value: Any) -> str:
         return "null"
     if value is True or value is False:
         return "boolean"
-    if isinstance(value, _NUMBER_TYPES):
+    if type(value) in NUMBER_TYPES:
         return "number"
     if isinstance(value, str):
         return "string"
@@ -224,16 +320,48 @@ def float32_shortest_f(f: float) -> str:
     return _format_f(mant, int(exp) + 1, neg)
 
 
+def go_format_float32_g(f: float) -> str:
+    """Go ``strconv.FormatFloat(f, 'g', -1, 32)``."""
+    try:
+        f32 = struct.unpack("f", struct.pack("f", f))[0]
+    except OverflowError:
+        f32 = math.copysign(math.inf, f)
+    if math.isnan(f32):
+        return "NaN"
+    if math.isinf(f32):
+        return "+Inf" if f32 > 0 else "-Inf"
+    if f32 == 0:
+        return "-0" if math.copysign(1.0, f32) < 0 else "0"
+    packed = struct.pack("f", f32)
+    for precision in range(1, 10):
+        text = f"{abs(f32):.{precision - 1}e}"
+        if struct.pack("f", float(text)) == struct.pack("f", abs(f32)):
+            break
+    mant, _, exp = text.partition("e")
+    digits = mant.replace(".", "").rstrip("0") or "0"
+    dp = int(exp) + 1
+    neg = f32 < 0
+    del packed
+    if dp - 1 < -4 or dp - 1 >= 6:
+        return _format_e(digits, dp, neg)
+    return _format_f(digits, dp, neg)
+
+
 def go_format_number_v(n: Any) -> str:
-    """How Go's ``%v`` prints a JSON number (always a float64 there)."""
-    if type(n) is int:
-        if abs(n) < 10**21:
-            try:
-                return go_format_float_g(float(n))
-            except OverflowError:
-                return str(n)
-        return go_format_float_g(float(n))
+    """How Go's ``%v`` prints a number: integers in decimal, float64 as 'g'."""
+    n = go_number(n)
+    if type(n) is float:
+        return go_format_float_g(n)
+    if isinstance(n, int):
+        return int.__repr__(n)
     return go_format_float_g(n)
+
+
+def go_format_number_sharp_v(n: Any) -> str:
+    """How Go's ``%#v`` prints a number: like ``%v``, but uint64 in hex."""
+    if type(n) is GoUint64:
+        return "0x" + format(int(n), "x")
+    return go_format_number_v(n)
 
 
 def go_sprint_v(value: Any) -> str:
@@ -293,21 +421,30 @@ def go_json_string(s: str) -> str:
 
 
 def go_json_number(n: Any) -> str:
-    if type(n) is int and abs(n) < 10**21:
-        return str(n)
-    f = float(n)
-    if math.isnan(f) or math.isinf(f):
-        raise JPRuntimeError("json: unsupported value: " + go_format_float_g(f))
-    a = abs(f)
+    """A number as Go's ``encoding/json`` writes it.
+
+    Integers (int, int64, uint64) in decimal; a float64 in the shortest
+    form that reads back the same, in 'f' notation unless its magnitude is
+    below 1e-6 or at least 1e21 (then 'e', with ``e-07`` written ``e-7``):
+    ``18446744073709552000``, ``1e+21``, ``1e-7``. NaN and infinities
+    cannot be written (an error, as in Go).
+    """
+    n = go_number(n)
+    if type(n) is not float:
+        if isinstance(n, int) and not isinstance(n, bool):
+            return int.__repr__(n)
+        n = float(n)
+    if n != n or n in (math.inf, -math.inf):
+        raise JPRuntimeError("json: unsupported value: " + go_format_float_g(n))
+    a = abs(n)
     if a != 0 and (a < 1e-6 or a >= 1e21):
-        neg = f < 0
-        digits, dp = _shortest_digits(f)
-        text = _format_e(digits, dp, neg)
+        digits, dp = _shortest_digits(n)
+        text = _format_e(digits, dp, n < 0)
         # Go cleans e-09 into e-9
         if len(text) >= 4 and text[-4] == "e" and text[-3] == "-" and text[-2] == "0":
             text = text[:-2] + text[-1]
         return text
-    return go_format_float_f(f)
+    return go_format_float_f(n)
 
 
 def go_json_dumps(value: Any) -> str:
