@@ -32,8 +32,8 @@ def _policy_documents(paths: list[str]):
     from .engine.policy import _policy_files
 
     for p in paths:
-        for f in _policy_files(p):
-            docs = parse_yaml_documents(decode_text(read_bytes(f, "policy"), f), f)
+        for f, walked in _policy_files(p):
+            docs = parse_yaml_documents(decode_text(read_bytes(f, "policy", walked=walked), f), f)
             for n, doc in enumerate(docs, start=1):
                 if doc is not None:
                     yield doc, f, n
