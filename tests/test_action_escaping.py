@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from ecs_exec_guard.action.commands import Annotation, escape_data, escape_property, output_text, render_annotations
 from ecs_exec_guard.action.summary import md
+from ecs_exec_guard.safetext import escape_controls
 
 try:
     from test_action_harness import DATA, cluster_plan, parse_outputs, run_action
@@ -109,8 +110,10 @@ def test_escaping_agrees_with_the_toolkit(text):
     from actions_toolkit.command import escape_data as toolkit_data
     from actions_toolkit.command import escape_property as toolkit_property
 
-    # the same rules, except that other line separators become spaces
-    plain = re.sub("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]", " ", text)
+    # the same rules, except that other control characters become visible
+    # escapes and other line separators spaces
+    plain = "".join(ch if ch in "\r\n" else escape_controls(ch) for ch in text)
+    plain = re.sub("[\u2028\u2029]", " ", plain)
     assert escape_data(text) == toolkit_data(plain)
     assert escape_property(text) == toolkit_property(plain)
     assert len(escape_data(text).splitlines()) <= 1

@@ -29,7 +29,11 @@ def _split_list(values: list[str] | None) -> list[str]:
 
 
 def _one_line(text: str) -> str:
-    """Untrusted text on one terminal line: control and separator characters escaped."""
+    """Untrusted text on one terminal line: cut to 2,000 characters (with a visible
+    mark), control and separator characters escaped."""
+    from .safetext import MAX_LINE, clip
+
+    text = clip(text, MAX_LINE)
     if text.isprintable():
         return text
     out = []

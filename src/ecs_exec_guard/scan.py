@@ -254,15 +254,17 @@ def _flush(stream) -> None:
 
 def _run_text(request: ScanRequest, args) -> int:
     from .engine.report import TextReport
+    from .safetext import escape_controls
 
     out = sys.stdout
 
     def log(line: str) -> None:
-        out.write(line + "\n")
+        out.write(escape_controls(line) + "\n")
 
     report = TextReport()
     scanner = Scanner(request, log, prune=not getattr(args, "no_prune", False))
-    outcome = scanner.run(on_result=lambda r: out.write(report.render(r)))
+    # kyverno-json's layout, but no terminal control sequence from the input
+    outcome = scanner.run(on_result=lambda r: out.write(escape_controls(report.render(r))))
     out.flush()
     return outcome.exit_code()
 

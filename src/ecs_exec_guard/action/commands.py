@@ -1,11 +1,12 @@
 """Workflow commands (``::error ...``) and file commands (``GITHUB_OUTPUT``).
 
-Untrusted text never reaches the log unescaped: annotation messages go
-through :func:`escape_data`, annotation properties through
-:func:`escape_property` (GitHub's rules), a property without a value is
-left out rather than written empty, and any other untrusted text is
+Untrusted text never reaches the log unescaped: annotation messages (cut
+to 2,000 characters, titles to 200) go through :func:`escape_data`,
+annotation properties through :func:`escape_property` (GitHub's rules,
+plus control characters as visible escapes), a property without a value
+is left out rather than written empty, and any other untrusted text is
 printed between ``::stop-commands::TOKEN`` and ``::TOKEN::`` so that the
-runner reads none of it as a command.
+runner reads none of it as a command (its lines cut to 2,000 characters).
 """
 
 from __future__ import annotations
@@ -15,15 +16,18 @@ import re
 import secrets
 from dataclasses import dataclass
 
+from ..safetext import MAX_ANNOTATION, MAX_TITLE, clip, escape_controls, log_line
+
 # Characters some readers take as line breaks although the runner does not:
 # kept out of a command line so that no reader sees a second line in it.
 _OTHER_BREAKS = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 
 
 def escape_data(value) -> str:
-    """A command's message: ``%``, CR and LF encoded (other line separators become spaces)."""
+    """A command's message: ``%``, CR and LF encoded, other control characters
+    as visible escapes (see :mod:`..safetext`), other line separators as spaces."""
     text = str(value).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-    return _OTHER_BREAKS.sub(" ", text)
+    return _OTHER_BREAKS.sub(" ", escape_controls(text))
 
 
 def escape_property(value) -> str:
@@ -48,8 +52,13 @@ class Annotation:
         if self.file and isinstance(self.line, int) and self.line > 0:
             props.append(("line", str(self.line)))
         if self.title:
-            props.append(("title", self.title))
+            props.append(("title", clip(str(self.title), MAX_TITLE)))
         return props
+
+    @property
+    def text(self) -> str:
+        """The message, cut to :data:`~..safetext.MAX_ANNOTATION` characters."""
+        return clip(str(self.message), MAX_ANNOTATION)
 
 
 @functools.cache
@@ -77,14 +86,17 @@ def new_token(avoid: str = "") -> str:
 
 
 def inert_lines(text: str) -> list[str]:
-    """``text`` split into lines, none of which starts like a workflow command."""
-    return ["\\" + line if line.lstrip().startswith("::") else line for line in text.splitlines()]
+    """``text`` split into lines, none of which starts like a workflow command,
+    each cut to :data:`~..safetext.MAX_LINE` characters with control characters escaped."""
+    lines = (log_line(line) for line in text.splitlines())
+    return ["\\" + line if line.lstrip().startswith("::") else line for line in lines]
 
 
 def quoted_log(text: str) -> str:
     """``text`` for the log, framed by ``::stop-commands::`` so the runner reads no command in it.
 
     As a second guard, a line that would start with ``::`` is prefixed with a backslash.
+    Lines are cut and control characters escaped (see :func:`inert_lines`).
     """
     lines = inert_lines(text)
     if not lines:

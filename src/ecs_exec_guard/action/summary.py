@@ -4,7 +4,10 @@ Every untrusted string (addresses, names, messages, values, paths, policy
 annotations) goes through :func:`md`, which makes it plain text in both
 HTML and GitHub Markdown: HTML special characters become entities,
 Markdown punctuation is backslash-escaped, braces become entities (so no
-``{{`` survives), line breaks are collapsed and long texts shortened.
+``{{`` survives), control characters are dropped, line breaks are
+collapsed and long texts shortened. Nothing in it becomes live: URLs,
+``www.`` hosts, e-mail addresses, @mentions and #references are broken
+by an invisible WORD JOINER (checked with cmark-gfm in the tests).
 """
 
 from __future__ import annotations
@@ -21,7 +24,15 @@ SUMMARY_BUDGET = 1000 * 1024
 MAX_TEXT = 600  # characters kept of one untrusted text
 
 _LINE_BREAKS = re.compile(r"\r\n|[\r\n\u2028\u2029\x0b\x0c\x85]")
-_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+# C0 and C1 controls (but the line breaks above) and Unicode's bidirectional controls
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# What GitHub would turn into a link, a mention or a reference: a URL scheme
+# or `www.` (cmark-gfm's autolinks), `@name` (a mention, or an e-mail
+# address once autolinked), `#123` and `GH-123` (references). A WORD JOINER
+# (U+2060, invisible) inside each breaks the pattern; HTML entities or
+# backslashes would not, since GitHub matches the decoded text.
+_LIVE = re.compile(r"(?i)(?<=[a-z]:)(?=//)|(?<=mailto:)|(?<=xmpp:)|(?<=www)(?=\.)|(?<=@)(?=\w)|(?<=#)(?=\d)|(?<=gh)(?=-\d)")
+_WORD_JOINER = "\u2060"
 # Markdown punctuation that can start or end syntax (emphasis, code, links, tables,
 # headings, strikethrough, math); `_` only where it can delimit emphasis.
 _MD_PUNCT = re.compile(r"[\\`*\[\]|#~$!]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
@@ -37,6 +48,7 @@ def md(value, newline: str = " ", limit: int = MAX_TEXT) -> Markup:
     lines = _LINE_BREAKS.split(text)
     out = []
     for line in lines:
+        line = _LIVE.sub(_WORD_JOINER, line)
         line = _MD_PUNCT.sub(lambda m: "\\" + m.group(0), line)
         line = str(escape(line))
         line = line.replace("{", _BRACES["{"]).replace("}", _BRACES["}"])
