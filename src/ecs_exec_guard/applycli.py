@@ -26,27 +26,15 @@ import sys
 from .engine.errors import EXIT_ERROR, EXIT_FAIL, EXIT_PASS, LoadError
 
 
-def _policy_documents(paths: list[str]):
-    """(document, file, number) of every non-empty YAML document, in order."""
-    from .engine.documents import decode_text, parse_yaml_documents, read_bytes
-    from .engine.policy import _policy_files
-
-    for p in paths:
-        for f, walked in _policy_files(p):
-            docs = parse_yaml_documents(decode_text(read_bytes(f, "policy", walked=walked), f), f)
-            for n, doc in enumerate(docs, start=1):
-                if doc is not None:
-                    yield doc, f, n
-
-
 def load_cel_specs(paths: list[str]) -> list:
     """Shape-checked CEL policy documents: [(doc, file, number, spec)]."""
     from .celpolicy.compile import check_document, doc_label
     from .celpolicy.model import is_cel_document
     from .engine.policy import API_VERSION as KJ_API
+    from .engine.policy import policy_documents
 
     out = []
-    for doc, f, n in _policy_documents(paths):
+    for doc, f, n in policy_documents(paths):
         if not is_cel_document(doc):
             if isinstance(doc, dict) and doc.get("apiVersion") == KJ_API:
                 raise LoadError(

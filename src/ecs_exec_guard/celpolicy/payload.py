@@ -151,11 +151,22 @@ def _load_json_lazily(path: str):
         import simdjson
     except ImportError:  # pragma: no cover - optional speed-up
         return None
+    import os
+
+    from ..engine.fileaccess import open_checked
+
+    # simdjson opens the file by name: give it the checked descriptor's name
+    fd, _size = open_checked(path, "payload")
     parser = simdjson.Parser()
     try:
-        doc = parser.load(path)
+        by_fd = f"/proc/self/fd/{fd}"
+        if not os.path.exists(by_fd):
+            return None
+        doc = parser.load(by_fd)
     except (OSError, ValueError, RuntimeError, UnicodeDecodeError):
         return None  # the plain loader gives the precise message
+    finally:
+        os.close(fd)
     if not isinstance(doc, simdjson.Object):
         return None
     _SIMD_TYPES = (simdjson.Object, simdjson.Array)

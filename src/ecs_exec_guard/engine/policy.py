@@ -356,8 +356,8 @@ def _identity(path: str) -> tuple[int, int]:
     return (st.st_dev, st.st_ino)
 
 
-def load_policies(paths: list[str]) -> list[Policy]:
-    policies: list[Policy] = []
+def policy_documents(paths: list[str]):
+    """(document, file, number in the file) of every non-empty policy document."""
     seen: set[tuple[int, int]] = set()
     for p in paths:
         for f, walked in _policy_files(p):
@@ -372,5 +372,8 @@ def load_policies(paths: list[str]) -> list[Policy]:
                 n += 1
                 if doc is None:
                     continue
-                policies.append(compile_policy(doc, f, n))
-    return policies
+                yield doc, f, n
+
+
+def load_policies(paths: list[str]) -> list[Policy]:
+    return [compile_policy(doc, f, n) for doc, f, n in policy_documents(paths)]
