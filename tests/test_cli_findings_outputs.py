@@ -159,3 +159,26 @@ def test_reading_part_of_the_plan_changes_no_finding(plan):
     assert outputs.markdown(pruned) == outputs.markdown(whole)
     assert outputs.sarif_bytes(pruned) == outputs.sarif_bytes(whole)
     assert outputs.workflow_commands(pruned) == outputs.workflow_commands(whole)
+
+
+def test_streamed_json_report_is_the_engines_report_byte_for_byte(monkeypatch):
+    """The streamed writer (used by scan --output json and report-file) and the
+    engine's one-piece json_report agree, big subtrees written part by part."""
+    import io
+
+    from ecs_exec_guard.engine.evaluate import evaluate
+    from ecs_exec_guard.engine.policy import load_policies
+    from ecs_exec_guard.engine.report import json_report
+
+    policies = load_policies([str(POLICY)])
+    plan = json.loads(EXAMPLE.read_text())
+    plan["extra"] = {"floats": [1.0, 2.5, -0.0, 1e21, 123456789.125], "big": 2**70, "text": "<a&b> \u2028 é",
+                     "nested": [[{"k": [1, {"x": None}]}] * 3]}
+    docs = [plan, {"planned_values": {"root_module": {}}}]
+    results = list(evaluate(policies, docs, {"analyzer": {"resource": {"type": "terraform-plan"}}}))
+    expected = json_report(results, policies) + "\n"
+    for chunk in (256 * 1024, 64):
+        monkeypatch.setattr(outputs, "_CHUNK", chunk)
+        sink = io.BytesIO()
+        outputs.write_json_report(outputs.result_entries((("p", r, policies) for r in results), resources=True), sink)
+        assert sink.getvalue().decode("utf-8") == expected
