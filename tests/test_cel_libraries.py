@@ -252,3 +252,16 @@ def test_standard_environment_lacks_extensions():
     assert std.compile("size('ab') == 2").evaluate({"object": {}}) is True
     with pytest.raises(CelCompileError, match="undeclared reference to 'lowerAscii'"):
         std.compile("'A'.lowerAscii()")
+
+
+@pytest.mark.parametrize(
+    "text, function",
+    [
+        ("http.Get('https://example.com').status == 200", "http.Get"),
+        ("resource.List('v1', 'pods', '').items.size() > 0", "resource.List"),
+        ("json.unmarshal(object.s).a == 1", "json.unmarshal"),
+    ],
+)
+def test_kyverno_only_libraries_are_reported_as_unsupported(text, function):
+    with pytest.raises(CelCompileError, match=f"function '{function}' is not supported"):
+        ENV.compile(text)

@@ -12,6 +12,7 @@ import math
 from ..jp.builtins import go_split_n
 from ..jp.values import go_format_float_g, go_is_space
 from . import regex
+from . import types as T
 from .errors import CelEvalError
 from .library import Library, no_overload
 from .stdlib import string_of
@@ -415,13 +416,13 @@ def _float_fn(fn):
 
 
 def go_round(v):
+    """Go ``math.Round``: half away from zero."""
     if v != v or v in (math.inf, -math.inf):
         return v
-    r = math.floor(abs(v) + 0.5)
-    # math.floor(x + 0.5) can round 0.49999999999999994 up; Go does not.
-    if r - abs(v) > 0.5:
-        r -= 1
-    return math.copysign(float(r), v)
+    t = float(math.trunc(v))
+    if abs(v - t) >= 0.5:
+        t += math.copysign(1.0, v)
+    return math.copysign(t, v)
 
 
 def m_abs(v):
@@ -672,9 +673,9 @@ def install(lib: Library) -> None:
         fn = _extreme(name, want)
         for t in _NUMERIC:
             add(name, (t,), t, fn)
-        add(name, ("list(dyn)",), "dyn", fn)
-        for arity in range(2, 9):
-            add(name, ("dyn",) * arity, "dyn", fn)
+        add(name, (T.list_of(T.NUMERIC),), "dyn", fn)
+        for arity in range(2, 17):
+            add(name, (T.NUMERIC,) * arity, "dyn", fn)
     for name, fn in (("math.ceil", math.ceil), ("math.floor", math.floor), ("math.trunc", math.trunc)):
         add(name, ("double",), "double", _float_fn(fn))
     add("math.round", ("double",), "double", go_round)

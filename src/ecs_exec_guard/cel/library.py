@@ -24,7 +24,7 @@ class Overload:
 
 
 def _runtime_kind(t: T.T):
-    if t.name in ("dyn", "param"):
+    if t.name in ("dyn", "param", "@num"):
         return None
     return t.name
 

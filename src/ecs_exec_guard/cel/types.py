@@ -40,6 +40,8 @@ NULL = T("null_type")
 TIMESTAMP = T("google.protobuf.Timestamp")
 DURATION = T("google.protobuf.Duration")
 ERROR = T("*error*")
+# Any numeric type (int, uint or double): math.greatest/least arguments.
+NUMERIC = T("@num")
 
 
 def param(name: str) -> T:
@@ -152,14 +154,15 @@ def unify(pattern: T, actual: T, bindings: dict) -> bool:
         if bound.name == "dyn" and actual.name != "dyn":
             bindings[key] = actual
             return True
+        if bound.name == "null_type" or actual.name == "null_type":
+            # `x == null` compares any value with null.
+            return True
         return unify(bound, actual, {}) or unify(actual, bound, {})
     if actual.name == "dyn" or pattern.name == "dyn":
         return True
+    if pattern.name == "@num":
+        return actual.name in ("int", "uint", "double", "param")
     if actual.name == "param":
-        return True
-    if actual.name == "null_type" and pattern.name not in (
-        "int", "uint", "double", "bool", "string", "bytes"
-    ):
         return True
     if pattern.name != actual.name or len(pattern.params) != len(actual.params):
         return False
