@@ -38,9 +38,41 @@ def read_bytes(path: str, what: str, *, walked: bool = False) -> bytes:
     return read_checked(path, what, walked=walked)
 
 
-def decode_text(data: bytes, path: str) -> str:
+_BOMS = (
+    # UTF-32 before UTF-16: the UTF-32 LE mark starts with the UTF-16 LE one
+    (b"\xff\xfe\x00\x00", "utf-32-le", "UTF-32"),
+    (b"\x00\x00\xfe\xff", "utf-32-be", "UTF-32"),
+    (b"\xff\xfe", "utf-16-le", "UTF-16"),
+    (b"\xfe\xff", "utf-16-be", "UTF-16"),
+)
+
+
+def to_utf8(data: bytes, path: str) -> bytes:
+    """The bytes of a JSON or YAML file as UTF-8 without a byte order mark.
+
+    UTF-8 is read with or without its mark; UTF-16 and UTF-32 (what Windows
+    PowerShell's ``>`` writes) only with one, as JSON requires no guessing.
+    """
     if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
+        return data[3:]
+    for bom, codec, name in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data[len(bom):].decode(codec).encode("utf-8", "surrogatepass")
+            except UnicodeDecodeError as exc:
+                raise LoadError(path, f"invalid {name} at byte {exc.start + len(bom)} (the file starts with a {name} byte order mark)") from None
+    starts = b"{[ \t\r\n\"-0123456789"
+    if len(data) >= 2 and ((data[0] in starts and data[1] == 0) or (data[0] == 0 and data[1] in starts)):
+        raise LoadError(
+            path,
+            "invalid encoding: the file looks like UTF-16 or UTF-32 without a byte order mark; write it as UTF-8 "
+            "(PowerShell: `terraform show -json tfplan | Out-File -Encoding utf8 plan.json`)",
+        )
+    return data
+
+
+def decode_text(data: bytes, path: str) -> str:
+    data = to_utf8(data, path)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -51,8 +83,7 @@ def decode_text(data: bytes, path: str) -> str:
 def parse_json(data: bytes, path: str):
     import orjson
 
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
+    data = to_utf8(data, path)
     try:
         value = orjson.loads(data)
     except orjson.JSONDecodeError as exc:
