@@ -31,8 +31,8 @@ def test_action_metadata():
     assert spec["branding"]["icon"] and spec["branding"]["color"]
     assert spec["runs"] == {"using": "docker", "image": "Dockerfile"}
     assert list(spec["inputs"]) == [
-        "payload", "policy", "bindings", "terraform-dir", "fail-on", "annotations", "summary", "sarif-file",
-        "report-file", "report-resources",
+        "payload", "policy", "bindings", "terraform-dir", "fail-on", "annotations", "summary", "changed-only",
+        "sarif-file", "report-file", "report-resources",
     ]
     assert spec["inputs"]["payload"]["required"] is True
     assert set(spec["outputs"]) == {"result", "violations", "report", "sarif"}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -24,7 +25,8 @@ def assert_input_error(run, *needles: str, summary: tuple[str, ...] | None = Non
     assert run.code == 2, run.stdout + run.stderr
     assert "Traceback" not in run.stdout + run.stderr
     assert len(run.errors) == 1, run.stdout
-    assert run.errors[0].startswith("::error::ecs-exec-guard: ")
+    # a file that cannot be used is annotated on it
+    assert re.match(r"::error( file=[^:,]+)?::ecs-exec-guard: ", run.errors[0]), run.errors[0]
     assert run.stray_commands() == []
     assert run.outputs["result"] == "error"
     assert run.outputs["violations"] == "0"
@@ -173,6 +175,7 @@ def test_defaults_match_the_documented_behaviour():
         "fail-on": "violations",
         "annotations": "true",
         "summary": "true",
+        "changed-only": "false",
         "sarif-file": "",
         "report-file": "",
         "report-resources": "false",

@@ -50,8 +50,10 @@ def test_failing_plan(workspace: Path):
     assert f"main.tf:{root_line}" in run.summary
     assert f"modules/cluster/main.tf:{module_line}" in run.summary
     assert "DEFAULT" in run.summary and "OVERRIDE" in run.summary
-    # the log echoes the kyverno-style report, framed as inert text
-    assert "- check-ecs-exec-logging / check-ecs-exec-logging /  FAILED" in run.stdout
+    # the log echoes the kyverno-style report, one line per cluster, framed as inert text
+    assert "- check-ecs-exec-logging / check-ecs-exec-logging / aws_ecs_cluster.jobs FAILED" in run.stdout
+    assert "- check-ecs-exec-logging / check-ecs-exec-logging / module.platform.aws_ecs_cluster.main FAILED" in run.stdout
+    assert "- check-ecs-exec-logging / check-ecs-exec-logging / aws_ecs_cluster.api PASSED" in run.stdout
 
 
 def test_no_report_and_nothing_written_by_default(workspace: Path):
@@ -70,18 +72,21 @@ def test_report_file_without_resources(workspace: Path):
     assert run.outputs["report"] == "out/report.json"
     report = workspace / "out/report.json"
     doc = json.loads(report.read_text(encoding="utf-8"))
-    assert isinstance(doc, list) and len(doc) == 1
+    # one entry per cluster (the bundled policy reads the plan through the cluster analyzer)
+    assert isinstance(doc, list) and len(doc) == 3
     assert "resource" not in doc[0]
-    assert doc[0]["payload"] == "plan.json" and doc[0]["document"] == 0
-    messages = [
-        v["message"]
-        for res in doc[0]["results"]
+    assert [(e["payload"], e["document"]) for e in doc] == [("plan.json", 0), ("plan.json", 1), ("plan.json", 2)]
+    failed = {
+        rule["identifier"]: [v["message"] for v in rule["violations"]]
+        for entry in doc
+        for res in entry["results"]
         for rule in res["rules"]
-        for v in rule.get("violations", [])
-    ]
-    assert messages == ["ECS Exec must have logging enabled (CHECK=spec.rules[0].assert.all[0])"] + [
-        "ECS Exec must have logging enabled (CHECK=spec.rules[1].assert.all[0])"
-    ]
+        if rule.get("violations")
+    }
+    assert failed == {
+        "aws_ecs_cluster.jobs": ["ECS Exec must have logging enabled (CHECK=spec.rules[0].assert.all[0])"],
+        "module.platform.aws_ecs_cluster.main": ["ECS Exec must have logging enabled (CHECK=spec.rules[0].assert.all[0])"],
+    }
     assert "sarif" not in run.outputs
     assert not list(run.runner_temp.glob(".ecs-exec-guard-*"))  # no temporary file left
 
@@ -104,7 +109,7 @@ def test_report_file_with_resources_is_kyverno_json_form(workspace: Path, tmp_pa
     buf.flush()
     out.write_bytes(buf.buffer.getvalue())
     assert written == out.read_bytes()
-    assert json.loads(written)[0]["resource"]["format_version"]
+    assert json.loads(written)[0]["resource"]["address"]
     assert not list(workspace.glob(".ecs-exec-guard-*"))
 
 
@@ -153,13 +158,18 @@ def test_terraform_dir_elsewhere(workspace: Path):
     )
 
 
-def test_sources_found_in_workspace_when_not_beside_the_plan(workspace: Path):
+def test_sources_of_another_folder_are_never_used(workspace: Path):
+    # the sources are looked for where the plan's module paths lead (the payload's folder
+    # or terraform-dir), never in another root module of the workspace
     (workspace / "plans").mkdir()
     shutil.copy(DATA / "failing" / "plan.json", workspace / "plans" / "plan.json")
     copy_tree("failing", workspace, "stack")
     (workspace / "stack" / "plan.json").unlink()
     run = run_action(workspace, {"payload": "plans/plan.json"})
-    assert run.annotation("aws_ecs_cluster.jobs").startswith("::error file=stack/main.tf,line=16,")
+    jobs = run.annotation("aws_ecs_cluster.jobs")
+    assert jobs.startswith("::error file=plans/plan.json,line=")
+    assert "no .tf source was found" in jobs
+    assert "stack/" not in run.stdout
 
 
 def test_unknown_source_points_at_the_plan(workspace: Path):
@@ -187,20 +197,63 @@ def test_fail_on(workspace: Path, fail_on: str, plan: str, code: int, result: st
     assert run.outputs["result"] == result
 
 
+STRICT_POLICY = """\
+apiVersion: json.kyverno.io/v1alpha1
+kind: ValidatingPolicy
+metadata:
+  name: strict
+  annotations:
+    ecs-exec-guard.io/analyzer: terraform-ecs-clusters
+spec:
+  rules:
+  - name: strict
+    identifier: address
+    match:
+      all:
+      - mode: managed
+    assert:
+      all:
+      - message: logging must be set
+        check:
+          values:
+            ~.(configuration):
+              execute_command_configuration:
+                ~.(@):
+                  (logging != 'NONE'): true
+"""
+
+
 @pytest.mark.parametrize(("fail_on", "code"), [("violations", 2), ("errors", 2), ("never", 0)])
 def test_rule_error(workspace: Path, fail_on: str, code: int):
-    # a cluster without a configuration list: the policy iterates over null, a rule ERROR
-    copy_tree("clean", workspace)
+    # one cluster without a configuration list: a policy that iterates over it errors on that
+    # cluster only; the others are still judged
+    copy_tree("failing", workspace)
+    (workspace / "strict.yaml").write_text(STRICT_POLICY, encoding="utf-8")
     plan = json.loads((workspace / "plan.json").read_text(encoding="utf-8"))
-    del plan["planned_values"]["root_module"]["resources"][1]["values"]["configuration"]
+    for entry in plan["resource_changes"]:
+        if entry["address"] == "aws_ecs_cluster.api":
+            del entry["change"]["after"]["configuration"]
     (workspace / "plan.json").write_text(json.dumps(plan), encoding="utf-8")
-    run = run_action(workspace, {"payload": "plan.json", "fail-on": fail_on})
+    run = run_action(workspace, {"payload": "plan.json", "fail-on": fail_on, "policy": "strict.yaml",
+                                 "bindings": ""})
     assert run.code == code
     assert run.outputs["result"] == "error"
-    assert len(run.errors) == 1 and run.errors[0].startswith("::error file=plan.json,title=Rule error")
+    assert run.errors[0].startswith("::error file=plan.json,title=Rule error")
+    assert "aws_ecs_cluster.jobs" in run.annotation("aws_ecs_cluster.jobs")  # still annotated
     assert "### Errors" in run.summary and "expected a slice or a map" in run.summary
-    assert "not known (rule error)" in run.summary  # its clusters were not all checked
+    assert "rule error" in run.summary
     assert run.stray_commands() == []
+
+
+def test_missing_configuration_is_no_error(workspace: Path):
+    # a provider older than 3.46 writes no configuration: the default (DEFAULT) applies
+    copy_tree("clean", workspace)
+    plan = json.loads((workspace / "plan.json").read_text(encoding="utf-8"))
+    for entry in plan["resource_changes"]:
+        entry["change"]["after"].pop("configuration", None)
+    (workspace / "plan.json").write_text(json.dumps(plan), encoding="utf-8")
+    run = run_action(workspace, {"payload": "plan.json"})
+    assert run.code == 0 and run.outputs["result"] == "pass", run.stdout
 
 
 def test_annotations_and_summary_off(workspace: Path):
@@ -221,13 +274,13 @@ def test_several_payloads_by_glob(workspace: Path):
     assert run.annotation("aws_ecs_cluster.jobs").startswith("::error file=stacks/a/main.tf,line=16,")
     assert "aws_ecs_cluster.web" in run.summary and "stacks/b/plan.json" in run.summary
     report = json.loads((workspace / run.outputs["report"]).read_text(encoding="utf-8"))
-    assert len(report) == 2
-    assert [e["payload"] for e in report] == ["stacks/a/plan.json", "stacks/b/plan.json"]
+    assert len(report) == 5  # one entry per cluster: 3 + 2
+    assert [e["payload"] for e in report] == ["stacks/a/plan.json"] * 3 + ["stacks/b/plan.json"] * 2
     # one group per payload in the log, each with its counts and timing
     groups = [line for line in run.stdout.splitlines() if line.startswith("::group::")]
     assert groups == ["::group::stacks/a/plan.json", "::group::stacks/b/plan.json"]
     assert run.stdout.count("::endgroup::") == 2
-    assert re.search(r"Checking stacks/a/plan.json: 1 document, 1 policy, 2 failing resources \(\d+\.\d\d s\)", run.stdout)
+    assert re.search(r"Checking stacks/a/plan.json: 3 documents, 1 policy, 2 failing resources \(\d+\.\d\d s\)", run.stdout)
 
 
 def test_payload_list_newlines_and_commas(workspace: Path):
@@ -236,8 +289,10 @@ def test_payload_list_newlines_and_commas(workspace: Path):
     copy_tree("clean", workspace, "c")
     run = run_action(workspace, {"payload": "a/plan.json\n b/plan.json, c/plan.json\n", "report-file": "report.json"})
     assert run.code == 1
+    assert "Checking a/plan.json" in run.stdout and "Checking b/plan.json" in run.stdout
+    assert "Checking c/plan.json" in run.stdout
     report = json.loads((workspace / run.outputs["report"]).read_text(encoding="utf-8"))
-    assert len(report) == 3
+    assert len(report) == 7  # one entry per cluster: 3 + 2 + 2
 
 
 def test_example_plan_fails_as_documented(workspace: Path):

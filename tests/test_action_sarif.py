@@ -74,7 +74,7 @@ def test_sarif_written_and_valid(failing_run):
     assert physical["artifactLocation"] == {"uri": "main.tf", "uriBaseId": "%SRCROOT%"}
     assert physical["region"]["startLine"] == line_of(run.workspace / "main.tf", 'logging    = "NONE"')
     module = by_address["module.platform.aws_ecs_cluster.main"]
-    assert module["ruleId"] == "check-ecs-exec-logging/check-ecs-exec-logging-modules"
+    assert module["ruleId"] == "check-ecs-exec-logging/check-ecs-exec-logging"
     assert module["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "modules/cluster/main.tf"
     assert "ECS Exec must have logging enabled" in module["message"]["text"]
     fingerprints = {r["partialFingerprints"]["ecsExecGuard/v1"] for r in results}

@@ -43,7 +43,7 @@ def test_markdown_output_is_the_job_summary(capsys, in_examples):
     code, out, _ = run(capsys, "--payload", "ecs-cluster/plan.json", "--output", "markdown")
     assert code == 1
     assert out.startswith("## ❌ ECS Exec Guard: fail\n")
-    assert "| <code>aws_ecs_cluster.payments</code> | payments | OVERRIDE | ✅ pass | ecs-cluster/main.tf:25 |" in out
+    assert "| <code>aws_ecs_cluster.payments</code> | payments | create | OVERRIDE | ✅ pass | ecs-cluster/main.tf:30 |" in out
 
 
 def test_sarif_output(capsys, in_examples):
@@ -78,11 +78,11 @@ def test_copied_catalog_policy_gets_the_terraform_binding(capsys, tmp_path):
         "Loading policies ...", "Loading bindings ...", "- analyzer -> map[resource:map[type:terraform-plan]]",
     ]
     assert "ERROR" not in out
-    # a payload that is not a Terraform document keeps kyverno-json's behaviour
+    # the policy reads plans through the cluster analyzer: anything else is refused
     other = tmp_path / "other.json"
-    other.write_text('{"planned_values": {}}')
-    code, out, _ = run(capsys, "--payload", str(other), "--policy", str(policy))
-    assert "Loading bindings" not in out and "variable not defined" in out
+    other.write_text('{"hello": "world"}')
+    code, out, err = run(capsys, "--payload", str(other), "--policy", str(policy))
+    assert code == 2 and "is not a Terraform plan or state" in err
     # a policy that does not read $analyzer gets no bindings
     plain = tmp_path / "plain.yaml"
     plain.write_text(

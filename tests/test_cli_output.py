@@ -81,4 +81,4 @@ def test_module_and_console_entry_points(tmp_path):
                  [os.path.join(os.path.dirname(sys.executable), "ecs-exec-guard")]):
         p = subprocess.run(argv + ["scan", "--payload", str(plan)], capture_output=True, text=True, timeout=60)
         assert p.returncode == 1, p.stderr
-        assert "- check-ecs-exec-logging / check-ecs-exec-logging /  FAILED" in p.stdout
+        assert "- check-ecs-exec-logging / check-ecs-exec-logging / aws_ecs_cluster.payments FAILED" in p.stdout

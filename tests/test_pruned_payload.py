@@ -41,9 +41,13 @@ def test_pruned_and_plain_scans_agree_on_generated_plans(tmp_path, capsys, resou
 
 
 def test_default_policy_needs_only_cluster_entries():
-    need = payload_need(load_policies([default_policy()]))
-    assert need is not None
-    assert set(need.fields) == {"planned_values", "resource_changes"}
+    # the bundled policy reads the plan through the cluster analyzer, which keeps
+    # only the clusters of the resource lists (and the configuration, for the sources)
+    from ecs_exec_guard.scan import wanted_analyzer
+    from ecs_exec_guard.terraform.analyzer import payload_need as analyzer_need
+
+    assert wanted_analyzer(load_policies([default_policy()])) == "terraform-ecs-clusters"
+    need = analyzer_need()
     resources = need.fields["planned_values"].fields["root_module"].fields["resources"]
     assert resources.types == {"aws_ecs_cluster"}
     assert need.fields["resource_changes"].types == {"aws_ecs_cluster"}

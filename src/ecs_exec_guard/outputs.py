@@ -84,10 +84,15 @@ class Run:
         return [e for p in self.payloads for e in p.failures]
 
     @property
+    def unknown(self) -> list:
+        """Cluster rows whose ECS Exec logging the plan knows only after the apply."""
+        return [row for p in self.payloads for row in p.clusters if row.status == "unknown"]
+
+    @property
     def result(self) -> str:
         if self.failures:
             return "error"
-        if self.findings or any(p.outcome.failures for p in self.payloads):
+        if self.findings or any(p.outcome.failures and not p.ignored for p in self.payloads):
             return "fail"
         return "pass"
 
@@ -131,18 +136,22 @@ def check_payloads(
     display=None,
     on_payload=None,
     stdin=None,
+    changed_only: bool = False,
 ) -> Run:
     """Load the policies and bindings once, then check each payload in turn.
 
     ``request``: a :class:`~.scan.ScanRequest` (its ``payload`` is replaced
     by each path). ``display(path)``: the name shown for a payload.
     ``on_payload(PayloadDone)`` is called as each payload is done.
+    ``changed_only``: failing clusters the plan does not create, update or
+    replace are set aside (listed, not counted).
     """
     from .action.findings import collect
     from .engine.evaluate import evaluate
     from .engine.report import TextReport
-    from .scan import STDIN, Scanner, ScanOutcome
+    from .scan import STDIN, Scanner, ScanOutcome, wanted_analyzer
     from .terraform import SourceLocator
+    from .terraform.locate import SharedBudget
 
     display = display or (lambda p: p)
     scanner = Scanner(request, prune=prune, stdin=stdin)
@@ -151,6 +160,8 @@ def check_payloads(
     run = Run(policies=policies)
     text = TextReport() if on_payload is not None else None
     extra = terraform_need()
+    analyzer = wanted_analyzer(policies)
+    budget = SharedBudget()  # one time budget for the .tf lookups of every payload
     for path in paths:
         start = time.perf_counter()
         rel = display(path)
@@ -162,14 +173,33 @@ def check_payloads(
         def locator_for(doc, path=path):
             if path == STDIN:
                 return _NoSource()
-            return SourceLocator(workspace, terraform_dir, doc, path)
+            return SourceLocator(workspace, terraform_dir, doc, path, budget=budget)
 
-        payload = collect(path, rel, outcome, locator_for)
+        analyses = list(scanner.analyses) if analyzer else None
+        payload = collect(path, rel, outcome, locator_for, analyses)
+        if changed_only:
+            set_aside_unchanged(payload)
         run.payloads.append(payload)
         if on_payload is not None:
-            lines = [line for r in results for line in text.render(r).splitlines()]
+            lines = [line for a in analyses or () for line in a.describe()]
+            lines += [line for r in results for line in text.render(r).splitlines()]
             on_payload(PayloadDone(rel, len(resources), len(policies), time.perf_counter() - start, lines, payload))
     return run
+
+
+def set_aside_unchanged(payload) -> None:
+    """``changed-only``: failing clusters the plan does not create, update or replace do not count."""
+    keep = []
+    for f in payload.findings:
+        if f.cluster is not None and not f.cluster.changing:
+            payload.ignored.append(f)
+        else:
+            keep.append(f)
+    payload.findings = keep
+    ignored = {id(f.cluster) for f in payload.ignored}
+    for row in payload.clusters:
+        if id(row.cluster) in ignored:
+            row.ignored = True
 
 
 class _NoSource:
@@ -192,19 +222,42 @@ def ordered_annotations(run: Run):
             Annotation("error", f"{e.policy.name} / {e.rule}: {e.error}", file=e.payload,
                        title=f"Rule error: {e.policy.title}")
         )
-    for f in run.findings:
+    for f in report_order(run.findings):
         notes.append(Annotation("error", f.annotation_text(), file=f.file, line=f.line, title=f.title))
     return notes[:MAX_ANNOTATIONS], max(len(notes) - MAX_ANNOTATIONS, 0)
 
 
+def report_order(findings: list) -> list:
+    """Clusters the plan creates, updates or replaces first; otherwise the report's order."""
+    return sorted(findings, key=lambda f: not (f.cluster is not None and f.cluster.changing))
+
+
+def unknown_annotations(run: Run):
+    """One warning per cluster whose ECS Exec logging is known only after the apply; the rest counted."""
+    from .action.commands import Annotation
+    from .action.findings import unknown_text
+
+    rows = run.unknown
+    notes = []
+    for row in rows[:MAX_ANNOTATIONS]:
+        loc = row.location
+        notes.append(Annotation("warning", unknown_text(row), file=loc.file if loc else row.payload,
+                                line=loc.line if loc and loc.line else None,
+                                title="ECS Exec logging known only after apply"))
+    return notes, max(len(rows) - MAX_ANNOTATIONS, 0)
+
+
 def workflow_commands(run: Run, where: str = "job summary") -> str:
-    """The annotations of a run as workflow commands, with a notice for those left out."""
+    """The annotations of a run as workflow commands (errors, then warnings), with notices for those left out."""
     from .action.commands import Annotation, render_annotations
 
     notes, more = ordered_annotations(run)
-    if more:
-        noun = "annotation was" if more == 1 else "annotations were"
-        notes.append(Annotation("notice", f"{more} more {noun} left out (GitHub shows {MAX_ANNOTATIONS} per step): see the {where}."))
+    warnings, more_warnings = unknown_annotations(run)
+    notes.extend(warnings)
+    for n, what in ((more, "annotation"), (more_warnings, "warning")):
+        if n:
+            noun = f"{what} was" if n == 1 else f"{what}s were"
+            notes.append(Annotation("notice", f"{n} more {noun} left out (GitHub shows {MAX_ANNOTATIONS} per step): see the {where}."))
     return render_annotations(notes)
 
 
@@ -218,7 +271,7 @@ def summary_data(run: Run, result: str | None = None, fail_on: str = "violations
         result=result or run.result,
         payloads=run.payloads,
         policies=run.policies,
-        findings=run.findings,
+        findings=report_order(run.findings),
         failures=run.failures,
         fail_on=fail_on,
         report=report,

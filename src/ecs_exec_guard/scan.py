@@ -72,6 +72,32 @@ class ScanOutcome:
         return EXIT_PASS
 
 
+def wanted_analyzer(policies) -> str | None:
+    """The analyzer the policies read their resources from (see :mod:`.terraform.analyzer`).
+
+    Policies that read different things cannot share the resources of a payload.
+    """
+    from .terraform.analyzer import ANALYZER, ANALYZER_ANNOTATION
+
+    wanted = {}
+    for p in policies:
+        value = p.annotations.get(ANALYZER_ANNOTATION)
+        wanted[p.name] = str(value) if value not in (None, "") else None
+    kinds = set(wanted.values())
+    if len(kinds) > 1:
+        users = sorted(n for n, k in wanted.items() if k)
+        others = sorted(n for n, k in wanted.items() if not k)
+        raise LoadError(
+            "--policy",
+            f"policies {', '.join(users)} read the payload through the {ANALYZER_ANNOTATION} analyzer and "
+            f"{', '.join(others)} read it as it is: scan them separately",
+        )
+    kind = kinds.pop() if kinds else None
+    if kind is not None and kind != ANALYZER:
+        raise LoadError("--policy", f"unknown {ANALYZER_ANNOTATION} {kind!r}; the one known is {ANALYZER!r}")
+    return kind
+
+
 class Scanner:
     """Runs a scan step by step, reporting progress to ``log``."""
 
@@ -85,6 +111,7 @@ class Scanner:
         self.policies: list[Policy] = []
         self._stdin = stdin
         self._stdin_data: bytes | None = None
+        self.analyses: list = []  # terraform.analyzer.Analysis, when the policies use the analyzer
 
     def load_policies(self) -> list[Policy]:
         self.log("Loading policies ...")
@@ -161,9 +188,15 @@ class Scanner:
     def load_resources(self, policies=(), extra_need=None) -> list:
         """The payload's documents. ``extra_need``: what a report reads besides the policies."""
         pre = compile_preprocessors(self.request.pre_process)
+        analyzer = wanted_analyzer(policies)
         need = None
         stdin = self.request.payload == STDIN
-        if self.prune and policies and not pre and not stdin:
+        if analyzer and not pre and not stdin:
+            # the analyzer's resources are new documents: a report shows them, not the payload
+            from .terraform.analyzer import payload_need as analyzer_need
+
+            need = analyzer_need()
+        elif self.prune and policies and not pre and not stdin:
             from .engine.access import merge_needs, payload_need
 
             need = payload_need(policies)
@@ -177,8 +210,29 @@ class Scanner:
         else:
             payload = load_payload(self.request.payload, need)
         self.log("Pre processing ...")
+        self.analyses = []
+        if analyzer:
+            payload = self._analyze(payload)
         payload = preprocess(payload, pre)
         return as_resources(payload)
+
+    def _analyze(self, payload) -> list:
+        """The analyzer's resources: one per ECS cluster of each plan or state."""
+        from .terraform.analyzer import NotTerraform, analyze
+
+        resources: list = []
+        docs = payload if isinstance(payload, list) else [payload]
+        for i, doc in enumerate(docs):
+            try:
+                analysis = analyze(doc)
+            except NotTerraform as exc:
+                where = f"document {i + 1}: " if len(docs) > 1 else ""
+                raise LoadError(self.request.payload, f"{where}{exc}") from None
+            self.analyses.append(analysis)
+            for line in analysis.describe():
+                self.log(line)
+            resources.extend(analysis.resources)
+        return resources
 
     def run(self, on_result=None) -> ScanOutcome:
         # Decoded JSON has no reference cycles, but the cyclic collector

@@ -97,19 +97,81 @@ class Finding:
         return self.location.line if self.location is not None else None
 
     def headline(self, messages: list[str] | None = None) -> str:
-        """``SUBJECT: MESSAGE; ...`` (all the messages unless given), with the logging mode when it is NONE."""
+        """``SUBJECT: MESSAGE; ...`` (all the messages unless given), with the logging mode when it is NONE
+        and where the value is set."""
         text = f"{self.subject}: {'; '.join(self.messages if messages is None else messages)}"
+        details = []
         if self.logging == "NONE":
-            text += ' (ECS Exec logging = "NONE")'
+            details.append('ECS Exec logging = "NONE"')
+        where = place_text(self.location, getattr(self.cluster, "module_address", None))
+        if where:
+            details.append(where)
+        if details:
+            text += f" ({'; '.join(details)})"
         return text
+
+    @property
+    def fix_text(self) -> str | None:
+        """The fix, worded for the place where the value is set."""
+        special = module_fix(self.location) if self.is_cluster else None
+        return special or self.fix or (DEFAULT_FIX if self.is_cluster else None)
 
     def annotation_text(self) -> str:
         """The annotation message: what failed, on which resource, and the fix."""
         text = self.headline()
-        fix = self.fix or (DEFAULT_FIX if self.is_cluster else None)
+        fix = self.fix_text
         if fix:
             text += f"\nFix: {fix}"
         return text
+
+
+def place_text(location, module_address: str | None) -> str | None:
+    """Where the value comes from, in words (None for a resource's own logging line)."""
+    what = getattr(location, "what", None)
+    call = getattr(location, "module_call", None)
+    if what == "module-argument":
+        return f"set by argument {location.argument} of the {_call_words(call)} block"
+    if what == "module-call":
+        return f"set inside the {_call_words(call)}, whose source is not in this repository"
+    parts = []
+    if module_address:
+        parts.append(f"in module call {module_address}")
+    if what == "payload":
+        parts.append(location.note or "no .tf source was found for it")
+    return "; ".join(parts) or None
+
+
+def _call_words(call: str | None) -> str:
+    name = call[len("module."):] if call and call.startswith("module.") else call
+    return f'module "{name}"' if name else "module"
+
+
+def module_fix(location) -> str | None:
+    what = getattr(location, "what", None)
+    if what == "module-argument":
+        return (
+            f"in the {_call_words(location.module_call)} block, set {location.argument} so that the module's "
+            'ECS Exec logging is "DEFAULT" or "OVERRIDE" (with a log_configuration), not "NONE".'
+        )
+    if what == "module-call":
+        return (
+            f"the {_call_words(location.module_call)} sets ECS Exec logging to NONE in code that is not in this "
+            "repository: pass it an input that turns logging on (DEFAULT or OVERRIDE), or use a version that does."
+        )
+    return None
+
+
+def unknown_text(row) -> str:
+    """The warning for a cluster whose ECS Exec logging the plan knows only after the apply."""
+    c = row.cluster
+    where = place_text(row.location, c.module_address)
+    text = (
+        f"{c.address}: ECS Exec logging is known only after apply (it is computed from values the plan does not "
+        "know yet), so this cluster is neither passed nor failed"
+    )
+    if where:
+        text += f" ({where})"
+    return text + ".\nFix: set logging from a value known at plan time, or check the cluster after the apply."
 
 
 @dataclass
@@ -124,18 +186,36 @@ class RuleFailure:
     error: str
 
 
+STATUS_TEXT = {
+    "fail": "failing",
+    "pass": "passing",
+    "unknown": "known only after apply",
+    "not judged": "not judged",
+    "error": "rule error",
+}
+
+
 @dataclass
 class ClusterRow:
     payload: str
     cluster: object  # terraform.Cluster
-    status: str  # "fail", "pass", or "unknown" when a rule could not be evaluated on its plan
+    # "fail", "pass", "unknown" (logging known only after the apply), "not judged"
+    # (data source, deleted, forgotten, or no rule applied), "error" (a rule could not be evaluated)
+    status: str
     locator: object = None
+    ignored: bool = False  # failing, but not changed by the plan and `changed-only` is set
     _location: object = None
     _located: bool = False
 
     @property
     def failed(self) -> bool:
-        return self.status == "fail"
+        return self.status == "fail" and not self.ignored
+
+    @property
+    def note(self) -> str | None:
+        if self.status == "not judged":
+            return getattr(self.cluster, "not_judged_reason", None)
+        return None
 
     @property
     def location(self):
@@ -154,6 +234,12 @@ class PayloadResult:
     findings: list[Finding]
     failures: list[RuleFailure]
     clusters: list[ClusterRow]
+    analyses: list = field(default_factory=list)  # terraform.analyzer.Analysis, one per plan or state
+    ignored: list[Finding] = field(default_factory=list)  # failing, left out by `changed-only`
+
+    @property
+    def kinds(self) -> set[str]:
+        return {a.kind for a in self.analyses}
 
 
 def _resource_type(address: str) -> str | None:
@@ -172,17 +258,30 @@ def failing_address(error: FieldError) -> str | None:
     return None
 
 
-def collect(path: str, rel: str, outcome: ScanOutcome, locator_for) -> PayloadResult:
-    """Group the outcome's field errors by failing resource; list the planned clusters.
+def collect(path: str, rel: str, outcome: ScanOutcome, locator_for, analyses: list | None = None) -> PayloadResult:
+    """Group the outcome's field errors by failing resource; list the clusters with their status.
 
-    ``locator_for(resource)`` gives the SourceLocator of a payload document.
+    ``locator_for(plan)`` gives the SourceLocator of a plan document.
+    ``analyses``: what the terraform-ecs-clusters analyzer made of the
+    payload, when the policies read it (the resources are then clusters).
     """
     from ..terraform import plan_clusters
+    from ..terraform.plan import cluster_from_resource
 
     findings: dict[tuple[int, str | None], Finding] = {}
     failures: list[RuleFailure] = []
     rows: list[ClusterRow] = []
+    documents = {r.index: r.resource for r in outcome.results}
+    # analyzer resource -> the plan it comes from
+    origin: dict[int, dict] = {}
+    for analysis in analyses or ():
+        for resource in analysis.resources:
+            origin[id(resource)] = analysis.source
+
     for result in outcome.results:
+        own = None
+        if id(result.resource) in origin:
+            own = result.resource.get("address")
         for rr in result.rules:
             if rr.status == ERROR:
                 failures.append(RuleFailure(rel, result.index, rr.policy, rr.rule.name, rr.identifier, rr.error or ""))
@@ -201,7 +300,7 @@ def collect(path: str, rel: str, outcome: ScanOutcome, locator_for) -> PayloadRe
                 prefix = f"{v.check_path}.check"
                 seen: set[tuple[int, str | None, str]] = set()
                 for e in v.errors:
-                    address = failing_address(e)
+                    address = own or failing_address(e)
                     key = (result.index, address)
                     finding = findings.get(key)
                     if finding is None:
@@ -213,28 +312,53 @@ def collect(path: str, rel: str, outcome: ScanOutcome, locator_for) -> PayloadRe
                     field_path, _, detail = text.partition(": ")
                     finding.issues.append(Issue(rr.policy, rr.rule.name, v.message, field_path, detail))
 
-    documents = {r.index: r.resource for r in outcome.results}
     locators: dict[int, object] = {}
 
-    def locator(index: int):
-        if index not in locators:
-            doc = documents.get(index)
-            locators[index] = locator_for(doc if isinstance(doc, dict) else {})
-        return locators[index]
+    def locator(doc):
+        if id(doc) not in locators:
+            locators[id(doc)] = locator_for(doc if isinstance(doc, dict) else {})
+        return locators[id(doc)]
 
-    errored = {e.resource_index for e in failures}
-    for index, doc in documents.items():
-        if not isinstance(doc, dict):
-            continue
-        for cluster in plan_clusters(doc):
-            finding = findings.get((index, cluster.address))
+    finding_locator: dict[int, object] = {}
+    if analyses is not None:
+        for result in outcome.results:
+            doc = result.resource
+            if id(doc) not in origin:
+                continue
+            cluster = cluster_from_resource(doc)
+            loc = locator(origin[id(doc)])
+            statuses = {rr.status for rr in result.rules}
+            finding = findings.get((result.index, cluster.address))
             if finding is not None:
                 finding.cluster = cluster
-            status = "fail" if finding is not None else "unknown" if index in errored else "pass"
-            rows.append(ClusterRow(rel, cluster, status, locator(index)))
+                finding_locator[id(finding)] = loc
+            if ERROR in statuses:
+                status = "error"
+            elif finding is not None or FAILED in statuses:
+                status = "fail"
+            elif statuses:
+                status = "pass"
+            elif cluster.unknown and cluster.not_judged_reason is None:
+                status = "unknown"
+            else:
+                status = "not judged"
+            rows.append(ClusterRow(rel, cluster, status, loc))
+    else:
+        errored = {e.resource_index for e in failures}
+        for index, doc in documents.items():
+            if not isinstance(doc, dict):
+                continue
+            for cluster in plan_clusters(doc):
+                finding = findings.get((index, cluster.address))
+                if finding is not None:
+                    finding.cluster = cluster
+                status = "fail" if finding is not None else "error" if index in errored else "pass"
+                rows.append(ClusterRow(rel, cluster, status, locator(doc)))
+        for finding in findings.values():
+            finding_locator[id(finding)] = locator(documents.get(finding.resource_index))
 
     ordered = list(findings.values())
     for finding in ordered:
-        if finding.address:
-            finding.location = locator(finding.resource_index).locate(finding.address)
-    return PayloadResult(path, rel, outcome, ordered, failures, rows)
+        if finding.address and finding_locator.get(id(finding)) is not None:
+            finding.location = finding_locator[id(finding)].locate(finding.address)
+    return PayloadResult(path, rel, outcome, ordered, failures, rows, list(analyses or ()))

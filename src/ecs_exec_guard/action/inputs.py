@@ -46,6 +46,7 @@ class ActionInputs:
     fail_on: str = "violations"
     annotations: bool = True
     summary: bool = True
+    changed_only: bool = False  # failures only for clusters the plan creates, updates or replaces
     sarif_file: str | None = None  # absolute
     report_file: str | None = None  # absolute; None: no JSON report
     report_resources: bool = False  # the report embeds each payload document
@@ -181,6 +182,7 @@ def read_inputs(workspace: str | None = None) -> ActionInputs:
         raise InputError(f"fail-on: expected one of {', '.join(FAIL_ON)}, got {core.get_input('fail-on')!r}")
     annotations = _boolean("annotations", True)
     summary = _boolean("summary", True)
+    changed_only = _boolean("changed-only", False)
 
     payload_entries = split_list(core.get_input("payload"))
     if not payload_entries:
@@ -230,4 +232,5 @@ def read_inputs(workspace: str | None = None) -> ActionInputs:
         sarif_file=sarif_file,
         report_file=report_file,
         report_resources=report_resources,
+        changed_only=changed_only,
     )

@@ -25,6 +25,7 @@ from ..defaults import bundled_dir
 from ..engine.errors import EXIT_ERROR, EXIT_FAIL, EXIT_PASS, GuardError
 from ..engine.fileaccess import confined
 from ..outputs import MAX_ANNOTATIONS, Run, ordered_annotations  # noqa: F401 - part of this module's interface
+from ..outputs import report_order as outputs_order
 from .commands import Annotation, escape_data, output_text, quoted_log, render_annotations
 from .files import append_text, file_size, write_atomic
 from .inputs import ActionInputs, InputError, read_inputs, relative, workspace_dir
@@ -82,6 +83,7 @@ def evaluate_payloads(inputs: ActionInputs, stream: bool = True) -> Run:
         prune=not inputs.report_resources,
         display=lambda path: relative(path, inputs.workspace),
         on_payload=on_payload,
+        changed_only=inputs.changed_only,
     )
 
 
@@ -151,14 +153,14 @@ def _emit(out: Output, summary_enabled: bool, workspace: str, fail_on: str = "vi
     return exit_code("error", fail_on) if problems else out.code
 
 
-def _input_failure(message: str, workspace: str, summary_enabled: bool = True) -> int:
+def _input_failure(message: str, workspace: str, summary_enabled: bool = True, file: str | None = None) -> int:
     message = " ".join(message.split())
     data = SummaryData(result="error", input_error=message)
     out = Output(
         result="error",
         violations=0,
         code=EXIT_ERROR,
-        stdout=[render_annotations([Annotation("error", f"ecs-exec-guard: {message}")])],
+        stdout=[render_annotations([Annotation("error", f"ecs-exec-guard: {message}", file=file)])],
         summary=data,
     )
     return _emit(out, summary_enabled, workspace)
@@ -176,7 +178,13 @@ def run_action() -> int:
             inputs = read_inputs(workspace)
             summary_enabled = inputs.summary
             run = evaluate_payloads(inputs)
-    except (InputError, GuardError) as exc:
+    except GuardError as exc:
+        # a file that cannot be used is named relative to the workspace and annotated
+        file = _display_path(exc.where, workspace) if exc.where and os.path.isfile(exc.where) else None
+        if file is not None and not os.path.isabs(file):
+            return _input_failure(f"{file}: {exc.why}", workspace, summary_enabled, file)
+        return _input_failure(str(exc), workspace, summary_enabled)
+    except InputError as exc:
         return _input_failure(str(exc), workspace, summary_enabled)
     except RecursionError:
         return _input_failure("input nested too deeply to be evaluated", workspace, summary_enabled)
@@ -221,7 +229,7 @@ def run_action() -> int:
         result=out.result,
         payloads=run.payloads,
         policies=run.policies,
-        findings=findings,
+        findings=outputs_order(findings),
         failures=run.failures,
         fail_on=inputs.fail_on,
         report=_display_path(out.report, workspace) if out.report else None,

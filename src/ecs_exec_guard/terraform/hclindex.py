@@ -1,18 +1,27 @@
-"""Line index of the top-level ``resource``/``data`` blocks of a Terraform (HCL) file.
+"""Line index of the top-level blocks of a Terraform (HCL) file, in linear time.
 
 A small scanner, not a parser: it follows quoted strings (with ``${ }`` and
-``%{ }`` templates nested to any depth), heredocs (``<<EOF`` and ``<<-EOF``)
-and comments (``#``, ``//``, ``/* */``) so that braces inside them are not
-counted, and records for each block its first and closing line and the first
-``logging = "NONE"`` line inside it.
+``%{ }`` templates nested to any depth), heredocs (``<<EOF`` and ``<<-EOF``),
+comments (``#``, ``//``, ``/* */``) and the brackets of expressions, so that
+braces inside them are not counted. For each top-level ``resource``,
+``data`` and ``module`` block it records its first and closing line, the
+nested blocks (``dynamic "x"`` counts as block ``x``) and every argument
+with its line, whether its value holds the string ``"NONE"`` and which
+``var.NAME`` it references.
+
+Every step moves forward through the text and looks back at most a bounded
+number of characters, so the time is linear in the size of the file. A
+``deadline`` (a ``time.monotonic()`` value) stops the scan with
+:class:`OutOfTime`.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 
-BlockKey = tuple[str, str, str]  # (block keyword, type label, name label)
+BlockKey = tuple[str, str, str]  # (keyword, first label, second label or "")
 
 _CODE_TOKEN = re.compile(
     r"""
@@ -23,77 +32,125 @@ _CODE_TOKEN = re.compile(
     | (?P<str>")
     | (?P<ob>\{)
     | (?P<cb>\})
+    | (?P<op>[\[(])
+    | (?P<cp>[\])])
+    | (?P<var>(?<![A-Za-z0-9_.-])var\.(?P<varname>[A-Za-z_][A-Za-z0-9_-]*))
     """,
     re.X,
 )
 _STRING_TOKEN = re.compile(r'\\.|\$\$\{|%%\{|\$\{|%\{|"|\n', re.S)
-_LABEL = r'(?:"((?:[^"\\\n]|\\.)*)"|([A-Za-z_][A-Za-z0-9_-]*))'
-_HEADER = re.compile(r"[ \t]*(resource|data)[ \t]+" + _LABEL + r"[ \t]+" + _LABEL + r"[ \t]*")
-# What precedes the string "NONE" on its line when it is the value of a `logging` attribute.
-_LOGGING_BEFORE = re.compile(r"(?:^|[\s{,;])logging[ \t]*=[ \t]*\Z")
-# Cheap pre-filter: lines that look like a block header, whatever surrounds them.
-HEADER_LINE = re.compile(
-    r'^[ \t]*(resource|data)[ \t]+(?:"([^"\\\n]*)"|([A-Za-z_][A-Za-z0-9_-]*))[ \t]+'
-    r'(?:"([^"\\\n]*)"|([A-Za-z_][A-Za-z0-9_-]*))[ \t]*\{',
-    re.M,
-)
-
-_STRING = None  # stack marker for "inside a quoted string"
+_LABEL = re.compile(r'"((?:[^"\\\n]|\\.)*)"|([A-Za-z_][A-Za-z0-9_-]*)')
+_HEADER = re.compile(r'[ \t]*([A-Za-z_][A-Za-z0-9_-]*)((?:[ \t]+(?:"(?:[^"\\\n]|\\.)*"|[A-Za-z_][A-Za-z0-9_-]*))*)[ \t]*')
+_ATTR = re.compile(r"[ \t]*([A-Za-z_][A-Za-z0-9_-]*)[ \t]*=(?![=>])")
+MAX_HEADER = 4096  # a block header longer than this is not looked at
+TOP_KINDS = frozenset({"resource", "data", "module"})
+_CHECK_EVERY = 4096
 
 
-@dataclass(frozen=True)
+class OutOfTime(Exception):
+    """The deadline passed before the file was indexed."""
+
+
+@dataclass
+class Attr:
+    path: tuple[str, ...]  # enclosing nested blocks, then the argument name
+    line: int
+    none: bool = False  # its value holds the string "NONE"
+    refs: list[str] = field(default_factory=list)  # NAME of each var.NAME in its value
+
+
+@dataclass
 class Block:
+    kind: str
+    labels: tuple[str, ...]
     start_line: int
-    end_line: int
-    logging_none_line: int | None
+    end_line: int = 0
+    attrs: list[Attr] = field(default_factory=list)
+    blocks: list[tuple[tuple[str, ...], int]] = field(default_factory=list)  # nested block path, line
+
+    @property
+    def logging_none_line(self) -> int | None:
+        for a in self.attrs:
+            if a.path[-1] == "logging" and a.none:
+                return a.line
+        return None
+
+    def attr(self, path: tuple[str, ...]) -> Attr | None:
+        for a in self.attrs:
+            if a.path == path:
+                return a
+        return None
+
+    def block_line(self, path: tuple[str, ...]) -> int | None:
+        for p, line in self.blocks:
+            if p == path:
+                return line
+        return None
 
 
-def header_keys(text: str) -> set[BlockKey]:
-    """Keys of lines that look like block headers (may include false positives, e.g. inside heredocs)."""
-    keys = set()
-    for m in HEADER_LINE.finditer(text):
-        keys.add(
-            (
-                m.group(1),
-                m.group(2) if m.group(2) is not None else m.group(3),
-                m.group(4) if m.group(4) is not None else m.group(5),
-            )
-        )
-    return keys
+def _labels(text: str) -> tuple[str, ...]:
+    return tuple(m.group(1) if m.group(1) is not None else m.group(2) for m in _LABEL.finditer(text))
 
 
-def index_blocks(text: str) -> dict[BlockKey, Block]:
-    """Map (keyword, type, name) of each top-level resource/data block to its lines (first block wins)."""
+def index_blocks(text: str, deadline: float | None = None) -> dict[BlockKey, Block]:
+    """Map the key of each top-level resource/data/module block to its Block (first block wins)."""
     blocks: dict[BlockKey, Block] = {}
     end = len(text)
     pos = 0
     line = 1
-    line_start = 0
-    depth = 0
-    # Nesting inside expressions: _STRING for a quoted string, an int (open braces) for a template interpolation.
-    stack: list[int | None] = []
-    current: list | None = None  # [key, start_line, logging_none_line]
+    # Nesting inside expressions: None for a quoted string, an int (open braces) for a template interpolation.
+    strings: list[int | None] = []
+    # Brackets of the structure: ("block", name, dynamic) or ("expr",); frames[0] is the top-level block.
+    frames: list[tuple] = []
+    current: Block | None = None  # the top-level block being read (None: one we do not index)
+    attr: Attr | None = None  # the argument whose value is being read
+    attr_line = 0  # line where that argument started
+    seg_start = 0  # where the text that may be a block header starts: the line, or after a brace on it
+    steps = 0
 
-    def close(end_line: int) -> None:
-        key, start_line, none_line = current
-        if key not in blocks:
-            blocks[key] = Block(start_line, end_line, none_line)
+    def block_path() -> tuple[str, ...]:
+        path: list[str] = []
+        parent_dynamic = False
+        for frame in frames[1:]:
+            if frame[0] != "block":
+                continue
+            if not (frame[1] == "content" and parent_dynamic):
+                path.append(frame[1])
+            parent_dynamic = frame[2]
+        return tuple(path)
+
+    def at_block_level() -> bool:
+        return bool(frames) and frames[-1][0] == "block"
+
+    def start_attr(at: int) -> None:
+        nonlocal attr, attr_line
+        if current is None or not at_block_level():
+            return
+        a = _ATTR.match(text, at)
+        if a:
+            attr = Attr(block_path() + (a.group(1),), line)
+            attr_line = line
+            current.attrs.append(attr)
 
     while pos < end:
-        if stack and stack[-1] is _STRING:
+        steps += 1
+        if deadline is not None and steps % _CHECK_EVERY == 0 and time.monotonic() > deadline:
+            raise OutOfTime
+        if strings and strings[-1] is None:
             m = _STRING_TOKEN.search(text, pos)
             if m is None:
                 break
             tok = m.group()
             pos = m.end()
             if tok == '"':
-                stack.pop()
+                strings.pop()
             elif tok == "\n":  # unterminated string: recover at the end of the line
-                stack.pop()
+                strings.pop()
                 line += 1
-                line_start = pos
+                seg_start = pos
+                start_attr(pos)
             elif tok == "${" or tok == "%{":
-                stack.append(0)
+                strings.append(0)
             continue
 
         m = _CODE_TOKEN.search(text, pos)
@@ -103,39 +160,69 @@ def index_blocks(text: str) -> dict[BlockKey, Block]:
         pos = m.end()
         if kind == "nl":
             line += 1
-            line_start = pos
+            seg_start = pos
+            if not strings:
+                start_attr(pos)
         elif kind == "str":
-            if (
-                not stack
-                and current is not None
-                and current[2] is None
-                and text.startswith('NONE"', pos)
-                and _LOGGING_BEFORE.search(text[line_start : m.start()])
-            ):
-                current[2] = line
-            stack.append(_STRING)
+            if attr is not None and text.startswith('NONE"', pos):
+                attr.none = True
+            strings.append(None)
+        elif kind == "var":
+            if attr is not None and len(attr.refs) < 16:
+                attr.refs.append(m.group("varname"))
         elif kind == "ob":
-            if stack:
-                stack[-1] += 1
-            else:
-                if depth == 0:
-                    h = _HEADER.fullmatch(text, line_start, m.start())
-                    if h:
-                        rtype = h.group(2) if h.group(2) is not None else h.group(3)
-                        rname = h.group(4) if h.group(4) is not None else h.group(5)
-                        current = [(h.group(1), rtype, rname), line, None]
-                depth += 1
-        elif kind == "cb":
-            if stack:
-                if stack[-1] == 0:
-                    stack.pop()  # end of a template interpolation, back in the string
+            if strings:
+                strings[-1] += 1
+            elif not frames:
+                current = None
+                if m.start() - seg_start <= MAX_HEADER:
+                    h = _HEADER.fullmatch(text, seg_start, m.start())
+                    if h and h.group(1) in TOP_KINDS:
+                        labels = _labels(h.group(2))
+                        if labels:
+                            current = Block(h.group(1), labels, line)
+                frames.append(("block", "", False))
+                attr = None
+                seg_start = pos
+                start_attr(pos)
+            elif at_block_level() and attr_line != line and m.start() - seg_start <= MAX_HEADER:
+                h = _HEADER.fullmatch(text, seg_start, m.start())
+                if h:
+                    name, labels = h.group(1), _labels(h.group(2))
+                    dynamic = name == "dynamic" and bool(labels)
+                    frames.append(("block", labels[0] if dynamic else name, dynamic))
+                    if current is not None:
+                        current.blocks.append((block_path(), line))
+                    attr = None
+                    seg_start = pos
+                    start_attr(pos)
                 else:
-                    stack[-1] -= 1
-            elif depth > 0:
-                depth -= 1
-                if depth == 0 and current is not None:
-                    close(line)
-                    current = None
+                    frames.append(("expr",))
+            else:
+                frames.append(("expr",))
+        elif kind == "cb":
+            if strings:
+                if strings[-1] == 0:
+                    strings.pop()  # end of a template interpolation, back in the string
+                else:
+                    strings[-1] -= 1
+            elif frames:
+                frame = frames.pop()
+                if frame[0] == "block":
+                    attr = None
+                    seg_start = pos
+                    if not frames:
+                        if current is not None:
+                            current.end_line = line
+                            key = (current.kind, current.labels[0], current.labels[1] if len(current.labels) > 1 else "")
+                            blocks.setdefault(key, current)
+                        current = None
+        elif kind == "op":
+            if not strings:
+                frames.append(("expr",))
+        elif kind == "cp":
+            if not strings and frames and frames[-1][0] == "expr":
+                frames.pop()
         elif kind == "hd":
             line += 1
             term = re.compile(r"^[ \t]*" + re.escape(m.group("marker")) + r"[ \t]*\r?$", re.M)
@@ -143,17 +230,19 @@ def index_blocks(text: str) -> dict[BlockKey, Block]:
             stop = t.end() if t else end
             line += text.count("\n", pos, stop)
             pos = stop
-            line_start = text.rfind("\n", 0, pos) + 1
+            seg_start = text.rfind("\n", 0, pos) + 1
         elif kind == "bc":
             stop = text.find("*/", pos)
             stop = end if stop < 0 else stop + 2
             newlines = text.count("\n", pos, stop)
             if newlines:
                 line += newlines
-                line_start = text.rfind("\n", 0, stop) + 1
+                seg_start = text.rfind("\n", 0, stop) + 1
             pos = stop
         # "lc": the comment runs to the end of the line; its newline is the next token.
 
     if current is not None:
-        close(line)
+        current.end_line = line
+        key = (current.kind, current.labels[0], current.labels[1] if len(current.labels) > 1 else "")
+        blocks.setdefault(key, current)
     return blocks

@@ -1,41 +1,85 @@
-"""Find where a resource of a Terraform plan is declared, for file/line annotations."""
+"""Where the ECS Exec logging of a plan's cluster is set, for file/line annotations.
+
+The plan's ``configuration`` section says which module call each module
+instance comes from, where its source is and which expression sets each
+argument. The locator follows it:
+
+* a cluster of the root module: its ``logging`` line, else its resource block;
+* a cluster of a local module whose ``logging`` (or the block holding it)
+  comes from a module variable: the argument of the calling ``module`` block
+  that sets it (through every module level that only passes it on), else
+  the module's resource block;
+* a cluster of a registry or git module (source not in the workspace): the
+  argument of the ``module "name"`` block that sets the value, else that block.
+
+A resource is only looked for in the directories its module path resolves
+to, from the payload's folder (or ``terraform-dir``), with
+``.terraform/modules/modules.json`` as a map of module keys to directories
+when the plan has no ``configuration``: never in another root module of the
+workspace. When no ``.tf`` source is found, the location is the cluster's
+line in the plan JSON (when the JSON is written over several lines), with a
+note saying so.
+
+Files are read once each, capped in size (:data:`MAX_FILE_BYTES`), and the
+whole search shares a time budget (:data:`TIME_BUDGET` seconds); after it
+the plan location is used, with a note. Nothing outside the workspace is read
+(links resolved) and no error escapes :meth:`SourceLocator.locate`.
+"""
 
 from __future__ import annotations
 
 import json
 import os
 import re
+import time
 from dataclasses import dataclass
 from typing import Any
 
 from .address import ResourceAddress, parse_address
-from .hclindex import Block, BlockKey, header_keys, index_blocks
+from .hclindex import Block, BlockKey, OutOfTime, index_blocks
 
-MAX_WORKSPACE_FILES = 5000
-MAX_WORKSPACE_BYTES = 64 * 1024 * 1024
-MAX_FILE_BYTES = 4 * 1024 * 1024
-SKIP_DIRS = frozenset({".terraform", ".git", "node_modules"})
+MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_DIR_FILES = 500
+TIME_BUDGET = 2.0  # seconds for all the .tf reading of one run
+
+NO_SOURCE = "no .tf source was found for it"
+OUT_OF_TIME = "the .tf sources were not searched further: the time budget of the source lookup was spent"
 
 _ADDRESS_KEY = re.compile(rb'"address"[ \t\r\n]*:[ \t\r\n]*("(?:[^"\\]|\\.)*")', re.S)
 _LOCAL_SOURCE = re.compile(r"^\.\.?(?:[/\\]|$)")
-# [hostname/]namespace/name/provider, without a //subdir: the name is the best directory hint.
-_REGISTRY_SOURCE = re.compile(r"^(?:[A-Za-z0-9.-]+\.[A-Za-z]{2,}(?::\d+)?/)?[\w-]+/([\w-]+)/[\w-]+$")
 
 
 @dataclass(frozen=True)
 class Location:
     file: str  # relative to the workspace, POSIX separators
-    line: int  # 1-based
+    line: int | None  # 1-based; None: the whole file
     kind: str  # "tf" (a .tf source file) or "payload" (the plan JSON file)
     end_line: int | None = None
+    # what is there: "logging" (the logging argument), "resource" (the resource block),
+    # "module-argument" (an argument of a module call), "module-call" (a module block), "payload"
+    what: str = "resource"
+    module_call: str | None = None  # the call at that place: module.NAME (in its caller's file)
+    argument: str | None = None  # the module argument that sets the value
+    note: str | None = None  # why the place is not a .tf line
+
+
+class SharedBudget:
+    """A deadline shared by the locators of one run."""
+
+    def __init__(self, seconds: float = TIME_BUDGET):
+        self.seconds = seconds
+        self.deadline: float | None = None
+        self.spent = False
+
+    def start(self) -> float:
+        if self.deadline is None:
+            self.deadline = time.monotonic() + self.seconds
+        return self.deadline
+
 
 
 class SourceLocator:
-    """Locates plan resource addresses in the Terraform sources of a workspace.
-
-    Files are read and indexed once, lookups are cached, nothing outside the
-    workspace is read (symlinks resolved), and no error escapes ``locate``.
-    """
+    """Locates plan resource addresses in the Terraform sources of a workspace."""
 
     def __init__(
         self,
@@ -44,6 +88,7 @@ class SourceLocator:
         plan: dict,
         payload_path: str,
         payload_bytes: bytes | None = None,
+        budget: SharedBudget | None = None,
     ):
         self._workspace = os.path.realpath(workspace or ".")
         self._plan = plan if isinstance(plan, dict) else {}
@@ -58,11 +103,13 @@ class SourceLocator:
         self._root_dir = self._inside(root) if root else None
         if self._root_dir is not None and not os.path.isdir(self._root_dir):
             self._root_dir = None
+        self._budget = budget or SharedBudget()
         self._file_index: dict[str, dict[BlockKey, Block]] = {}
         self._dir_files: dict[str, list[str]] = {}
-        self._module_dirs: dict[tuple[str, ...], tuple[str | None, tuple[str, ...]]] = {}
-        self._workspace_headers: dict[BlockKey, list[str]] | None = None
+        self._manifest: dict[str, str] | None = None
         self._payload_lines: dict[str, int] | None = None
+        self._multiline: bool = False
+        self._payload_readable: bool = False
         self._cache: dict[str, Location | None] = {}
 
     # -- public -------------------------------------------------------------
@@ -72,10 +119,21 @@ class SourceLocator:
             return None
         if address in self._cache:
             return self._cache[address]
+        note = NO_SOURCE
         try:
             found = self._locate(address)
+        except OutOfTime:
+            self._budget.spent = True
+            found, note = None, OUT_OF_TIME
         except Exception:  # a broken file or plan must never stop the report
             found = None
+        if found is None:
+            if self._budget.spent:
+                note = OUT_OF_TIME
+            try:
+                found = self._in_payload(address, note)
+            except Exception:
+                found = None
         self._cache[address] = found
         return found
 
@@ -83,87 +141,151 @@ class SourceLocator:
 
     def _locate(self, address: str) -> Location | None:
         parsed = parse_address(address)
-        if parsed is not None:
-            key = (parsed.block_kind, parsed.type, parsed.name)
-            module_dir, hint = self._module_dir(parsed)
-            found = self._in_dir(module_dir, key) if module_dir else None
+        if parsed is None or self._root_dir is None or self._budget.spent:
+            return None
+        steps = parsed.module_names
+        configs = self._module_configs(steps)
+        dirs = self._module_dirs(steps, configs)
+        known = len(dirs) - 1  # module levels whose directory is in the workspace
+        k = len(steps)
+        level, argument = self._origin(parsed, configs, dirs)
+        if level > known:
+            # set inside a module whose sources are not here: its call in the last known directory
+            name = steps[known]
+            found = self._find(dirs[known], ("module", name, ""))
             if found is None:
-                # A module's resource is not declared in the root module's directory.
-                exclude = self._root_dir if parsed.modules and module_dir != self._root_dir else None
-                found = self._in_workspace(key, hint, exclude)
-            if found is not None:
-                return found
-        return self._in_payload(address)
+                return None
+            path, block = found
+            return self._tf(path, block.start_line, block, "module-call", _call(steps, known), None)
+        if level < k:
+            name = steps[level]
+            found = self._find(dirs[level], ("module", name, ""))
+            if found is None:
+                return None
+            path, block = found
+            arg = block.attr((argument,)) if argument else None
+            if arg is not None:
+                return self._tf(path, arg.line, block, "module-argument", _call(steps, level), argument)
+            return self._tf(path, block.start_line, block, "module-call", _call(steps, level), argument)
+        found = self._find(dirs[k], (parsed.block_kind, parsed.type, parsed.name))
+        if found is None:
+            return None
+        path, block = found
+        line = block.logging_none_line
+        if line is not None:
+            return self._tf(path, line, block, "logging", None, None)
+        for attr in block.attrs:
+            if attr.path[-1] == "logging" and attr.path[:1] == ("configuration",):
+                return self._tf(path, attr.line, block, "logging", None, None)
+        return self._tf(path, block.start_line, block, "resource", None, None)
 
-    def _in_dir(self, directory: str, key: BlockKey) -> Location | None:
-        return self._best(self._tf_files(directory), key)
+    def _tf(self, path, line, block, what, call, argument) -> Location:
+        return Location(self._relative(path), line, "tf", block.end_line, what, call, argument)
 
-    def _in_workspace(self, key: BlockKey, hint: tuple[str, ...], exclude: str | None) -> Location | None:
-        if self._workspace_headers is None:
-            self._workspace_headers = self._scan_workspace()
-        candidates = [p for p in self._workspace_headers.get(key, ()) if os.path.dirname(p) != exclude]
-        ranked = sorted(candidates, key=lambda path: (self._hint_rank(path, hint), path))
-        for path in ranked:
-            found = self._best([path], key)
-            if found is not None:
-                return found
-        return None
-
-    def _best(self, paths: list[str], key: BlockKey) -> Location | None:
-        """The block in the first file declaring it, preferring one with a `logging = "NONE"` line."""
-        first: tuple[str, Block] | None = None
-        for path in paths:
+    def _find(self, directory: str, key: BlockKey) -> tuple[str, Block] | None:
+        """The block in the first file declaring it, preferring one with a `logging = "NONE"` line
+        (an ``_override.tf`` file may set it)."""
+        first = None
+        for path in self._tf_files(directory):
             block = self._index(path).get(key)
             if block is None:
                 continue
             if block.logging_none_line is not None:
-                return self._tf_location(path, block)
+                return path, block
             if first is None:
                 first = (path, block)
-        return self._tf_location(*first) if first else None
+        return first
 
-    def _tf_location(self, path: str, block: Block) -> Location:
-        line = block.logging_none_line if block.logging_none_line is not None else block.start_line
-        return Location(self._relative(path), line, "tf", block.end_line)
+    # -- where the value is set ------------------------------------------------
+
+    def _origin(self, parsed: ResourceAddress, configs: list[dict], dirs: list[str]) -> tuple[int, str | None]:
+        """(module level, argument): the level whose sources set the logging value.
+
+        Level k (the resource's own module) means the resource block; a lower
+        level j means argument ``argument`` of module call ``steps[j]``.
+        """
+        steps = parsed.module_names
+        k = len(steps)
+        resource = _resource_config(configs[k], parsed)
+        expr = _dig(resource, "expressions", "configuration", 0, "execute_command_configuration", 0, "logging")
+        var = _first_var(expr)
+        if var is None and not expr and len(dirs) > k:
+            # a dynamic block has no expressions in the plan: read the source
+            found = self._find(dirs[k], (parsed.block_kind, parsed.type, parsed.name))
+            if found is not None:
+                for attr in found[1].attrs:
+                    if attr.path[:1] == ("configuration",) and attr.refs:
+                        var = attr.refs[0]
+                        break
+        level, argument = k, None
+        seen = 0
+        while var is not None and level > 0 and seen < 64:
+            seen += 1
+            call = _dict(_dict(configs[level - 1].get("module_calls")).get(steps[level - 1]))
+            arg_expr = _dict(call.get("expressions")).get(var)
+            if not isinstance(arg_expr, dict):
+                return level, argument  # the variable's default, in the module itself
+            level, argument = level - 1, var
+            if "constant_value" in arg_expr:
+                break
+            if len(dirs) > level:
+                found = self._find(dirs[level], ("module", steps[level], ""))
+                attr = found[1].attr((var,)) if found else None
+                if attr is not None and attr.none:
+                    break  # the argument's own expression writes "NONE"
+            var = _first_var(arg_expr)
+        return level, argument
 
     # -- modules ------------------------------------------------------------
 
-    def _module_dir(self, parsed: ResourceAddress) -> tuple[str | None, tuple[str, ...]]:
-        """The directory of the resource's module (None when not on disk) and a path tail hinting at it."""
-        names = parsed.module_names
-        if names in self._module_dirs:
-            return self._module_dirs[names]
-        directory = self._root_dir
-        hint: tuple[str, ...] = ()
+    def _module_configs(self, steps: tuple[str, ...]) -> list[dict]:
         config = _get(self._plan, "configuration", "root_module")
-        for name in names:
-            call = _get(config, "module_calls", name)
-            source = call.get("source")
-            config = _get(call, "module")
-            if not isinstance(source, str) or not source:
-                directory, hint = None, ()
-                continue
-            hint = _source_tail(source)
-            if directory is not None and _LOCAL_SOURCE.match(source):
-                joined = os.path.normpath(os.path.join(directory, source.replace("\\", "/")))
-                directory = self._inside(joined)
-                if directory is not None and not os.path.isdir(directory):
-                    directory = None
-            else:
-                directory = None
-        self._module_dirs[names] = (directory, hint)
-        return directory, hint
+        out = [config]
+        for name in steps:
+            config = _get(config, "module_calls", name, "module")
+            out.append(config)
+        return out
 
-    @staticmethod
-    def _hint_rank(path: str, hint: tuple[str, ...]) -> int:
-        if not hint:
-            return 0
-        parts = tuple(os.path.dirname(path).replace("\\", "/").split("/"))
-        if parts[-len(hint) :] == hint:
-            return 0
-        if parts and parts[-1] == hint[-1]:
-            return 1
-        return 2
+    def _module_dirs(self, steps: tuple[str, ...], configs: list[dict]) -> list[str]:
+        """The directories of the leading module levels whose sources are in the workspace."""
+        dirs = [self._root_dir]
+        directory = self._root_dir
+        for i, name in enumerate(steps):
+            call = _get(configs[i], "module_calls", name)
+            source = call.get("source")
+            nxt = None
+            if isinstance(source, str) and source:
+                if _LOCAL_SOURCE.match(source):
+                    nxt = self._dir(os.path.join(directory, source.replace("\\", "/")))
+            else:
+                key = ".".join(steps[: i + 1])
+                rel = self._manifest_dirs().get(key)
+                if rel is not None and ".terraform" not in rel.replace("\\", "/").split("/"):
+                    nxt = self._dir(os.path.join(self._root_dir, rel))
+            if nxt is None:
+                break
+            dirs.append(nxt)
+            directory = nxt
+        return dirs
+
+    def _dir(self, path: str) -> str | None:
+        real = self._inside(os.path.normpath(path))
+        return real if real is not None and os.path.isdir(real) else None
+
+    def _manifest_dirs(self) -> dict[str, str]:
+        """``.terraform/modules/modules.json``: module key -> directory, relative to the root module."""
+        if self._manifest is None:
+            self._manifest = {}
+            path = self._inside(os.path.join(self._root_dir, ".terraform", "modules", "modules.json"))
+            data = _read_bytes(path) if path else None
+            try:
+                doc = json.loads(data) if data else {}
+            except ValueError:
+                doc = {}
+            for entry in _dict(doc).get("Modules") or ():
+                if isinstance(entry, dict) and isinstance(entry.get("Key"), str) and isinstance(entry.get("Dir"), str):
+                    self._manifest[entry["Key"]] = entry["Dir"]
+        return self._manifest
 
     # -- files --------------------------------------------------------------
 
@@ -176,7 +298,7 @@ class SourceLocator:
             except OSError:
                 names = []
             for name in names:
-                if not name.endswith(".tf"):
+                if not name.endswith(".tf") or len(files) >= MAX_DIR_FILES:
                     continue
                 path = self._inside(os.path.join(directory, name))
                 if path is not None and os.path.isfile(path):
@@ -189,58 +311,41 @@ class SourceLocator:
         if index is None:
             text = _read_text(path)
             try:
-                index = index_blocks(text) if text else {}
+                index = index_blocks(text, self._budget.start()) if text else {}
+            except OutOfTime:
+                raise
             except Exception:
                 index = {}
             self._file_index[path] = index
         return index
 
-    def _scan_workspace(self) -> dict[BlockKey, list[str]]:
-        """Which .tf files of the workspace seem to declare which blocks (read once, capped)."""
-        headers: dict[BlockKey, list[str]] = {}
-        count = 0
-        total = 0
-        for top, dirs, names in os.walk(self._workspace, onerror=lambda _err: None):
-            dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS)
-            for name in sorted(names):
-                if not name.endswith(".tf"):
-                    continue
-                if count >= MAX_WORKSPACE_FILES or total >= MAX_WORKSPACE_BYTES:
-                    return headers
-                path = self._inside(os.path.join(top, name))
-                if path is None or not os.path.isfile(path):
-                    continue
-                count += 1
-                text = _read_text(path)
-                if not text:
-                    continue
-                total += len(text)
-                for key in header_keys(text):
-                    headers.setdefault(key, []).append(path)
-        return headers
-
     # -- payload ------------------------------------------------------------
 
-    def _in_payload(self, address: str) -> Location | None:
+    def _in_payload(self, address: str, note: str) -> Location | None:
         if self._payload_path is None:
             return None
         if self._payload_lines is None:
             self._payload_lines = self._index_payload()
-        line = self._payload_lines.get(address)
-        if line is None:
+        if not self._payload_readable:
             return None
-        return Location(self._relative(self._payload_path), line, "payload")
+        line = self._payload_lines.get(address) if self._multiline else None
+        return Location(self._relative(self._payload_path), line, "payload", None, "payload", note=note)
 
     def _index_payload(self) -> dict[str, int]:
         """Line of each "address" value of the plan JSON, preferring the one under planned_values."""
         data = self._payload_bytes
         if data is None:
-            try:
-                with open(self._payload_path, "rb") as fh:
-                    data = fh.read()
-            except OSError:
-                return {}
+            data = _read_bytes(self._payload_path, limit=256 * 1024 * 1024)
         if not isinstance(data, (bytes, bytearray)):
+            return {}
+        self._payload_readable = True
+        if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+            try:
+                data = data.decode("utf-16").encode("utf-8")
+            except UnicodeDecodeError:
+                return {}
+        self._multiline = data.count(b"\n", 0, len(data) - 1) > 0 if data.strip() else False
+        if not self._multiline:
             return {}
         planned = data.find(b'"planned_values"')
         first: dict[str, int] = {}
@@ -289,38 +394,72 @@ class SourceLocator:
         return os.path.relpath(path, self._workspace).replace(os.sep, "/")
 
 
+def _call(steps: tuple[str, ...], level: int) -> str:
+    """The module call ``steps[level]`` as written in its caller: module.NAME."""
+    return f"module.{steps[level]}"
+
+
+def _resource_config(module: dict, parsed: ResourceAddress) -> dict:
+    local = f"{'data.' if parsed.mode == 'data' else ''}{parsed.type}.{parsed.name}"
+    for r in module.get("resources") or ():
+        if isinstance(r, dict) and r.get("address") == local:
+            return r
+    return {}
+
+
+def _first_var(expr: Any) -> str | None:
+    for ref in _dict(expr).get("references") or ():
+        if isinstance(ref, str) and ref.startswith("var."):
+            name = ref[4:].split(".", 1)[0].split("[", 1)[0]
+            if name:
+                return name
+    return None
+
+
+def _dig(value: Any, *keys) -> Any:
+    for key in keys:
+        if isinstance(key, int):
+            value = value[key] if isinstance(value, list) and len(value) > key else None
+        else:
+            value = value.get(key) if isinstance(value, dict) else None
+    return value
+
+
+def _dict(value: Any) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
 def _get(value: Any, *keys: str) -> dict:
     for key in keys:
         value = value.get(key) if isinstance(value, dict) else None
     return value if isinstance(value, dict) else {}
 
 
-def _source_tail(source: str) -> tuple[str, ...]:
-    """Path components naming a module source's directory: the `//subdir` of a package, else its path."""
-    source = source.split("?", 1)[0].replace("\\", "/")
-    registry = _REGISTRY_SOURCE.match(source)
-    if registry:
-        return (registry.group(1),)
-    scheme_free = source.split("::", 1)[-1]
-    if "://" in scheme_free:
-        scheme_free = scheme_free.split("://", 1)[1]
-    if "//" in scheme_free:
-        tail = scheme_free.split("//", 1)[1]
-    else:
-        tail = scheme_free
-    parts = [p for p in tail.split("/") if p and p not in (".", "..")]
-    if parts and parts[-1].endswith(".git"):
-        parts[-1] = parts[-1][: -len(".git")]
-    return tuple(parts)
+def _read_bytes(path: str | None, limit: int = MAX_FILE_BYTES) -> bytes | None:
+    """A regular file's bytes, or None when unreadable or over ``limit``; a final link is not followed."""
+    if not path:
+        return None
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return None
+    try:
+        import stat
+
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            data = fh.read(limit + 1)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    return data if len(data) <= limit else None
 
 
 def _read_text(path: str) -> str:
     """File text for indexing, or "" for files that are unreadable, too large or binary."""
-    try:
-        with open(path, "rb") as fh:
-            data = fh.read(MAX_FILE_BYTES + 1)
-    except OSError:
-        return ""
-    if len(data) > MAX_FILE_BYTES or b"\x00" in data:
+    data = _read_bytes(path)
+    if data is None or b"\x00" in data:
         return ""
     return data.decode("utf-8-sig", errors="replace")

@@ -19,6 +19,43 @@ class Cluster:
     name: str | None
     logging: str | None
     values: dict = field(default_factory=dict)
+    action: str | None = None  # planned action (analyzer): create, update, replace, no-op, state, ...
+    mode: str = "managed"
+    unknown: bool = False  # ECS Exec logging known only after the apply
+    previous_address: str | None = None  # before a `moved` block
+
+    @property
+    def changing(self) -> bool:
+        """Does the plan create, update or replace it (or not say what it does)?"""
+        return self.action in (None, "create", "update", "replace", "planned")
+
+    @property
+    def not_judged_reason(self) -> str | None:
+        if self.mode == "data":
+            return "data source"
+        if self.action == "delete":
+            return "deleted by the plan"
+        if self.action == "forget":
+            return "removed from the state, not destroyed"
+        return None
+
+
+def cluster_from_resource(doc: dict) -> Cluster:
+    """A Cluster from one resource of the terraform-ecs-clusters analyzer."""
+    values = _dict(doc.get("values"))
+    name = values.get("name")
+    previous = doc.get("previous_address")
+    return Cluster(
+        address=str(doc.get("address")),
+        module_address=doc.get("module_address") if isinstance(doc.get("module_address"), str) else None,
+        name=name if isinstance(name, str) else None,
+        logging=cluster_logging(values),
+        values=values,
+        action=doc.get("action") if isinstance(doc.get("action"), str) else None,
+        mode=doc.get("mode") if doc.get("mode") in ("managed", "data") else "managed",
+        unknown=doc.get("logging_known_after_apply") is True,
+        previous_address=previous if isinstance(previous, str) else None,
+    )
 
 
 def plan_clusters(plan: Any) -> list[Cluster]:
