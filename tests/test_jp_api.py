@@ -77,7 +77,7 @@ def test_let_inside_projection_uses_current_element():
 
 
 def test_undefined_variable_is_a_runtime_error():
-    with pytest.raises(JPRuntimeError, match="variable not defined: missing"):
+    with pytest.raises(JPRuntimeError, match=r"variable not defined: \$missing"):
         compile_expression("$missing").search({}, {})
 
 

@@ -38,9 +38,10 @@ class CompileError(Exception):
         super().__init__(f"{where}: {why}")
 
 
-def _internal(path, message: str) -> RuleError:
-    err = FieldError(INTERNAL, path, None, message)
-    return RuleError(err.text())
+def _internal(path, exc: RuleError) -> RuleError:
+    """``field.InternalError(path, exc)``, in the log's and the report's spelling."""
+    head = FieldError(INTERNAL, path, None, "").text()
+    return exc.wrap(head + ": ")
 
 
 def equal(expected, actual) -> bool:
@@ -153,13 +154,13 @@ class MapNode(Node):
                 try:
                     projected = e.expr.run(value, bindings)
                 except RuleError as exc:
-                    raise _internal(kpath, str(exc)) from None
+                    raise _internal(kpath, exc) from None
             else:
                 if value is None:
                     errs.append(required(kpath, "field not found in the input object", subjects))
                     continue
                 if not isinstance(value, dict):
-                    raise _internal(kpath, "projection not recognized")
+                    raise _internal(kpath, RuleError("projection not recognized"))
                 name = e.syntax.statement
                 if name not in value:
                     errs.append(required(kpath, "field not found in the input object", subjects))
@@ -207,7 +208,7 @@ class ExprLeafNode(Node):
         try:
             expected = self.expr.run(value, bindings)
         except RuleError as exc:
-            raise _internal(path, str(exc)) from None
+            raise _internal(path, exc) from None
         return _compare(path, expected, value, subjects)
 
 
@@ -215,9 +216,9 @@ def _compare(path, expected, value, subjects):
     try:
         ok = match(expected, value)
     except ValueError as exc:
-        raise _internal(path, str(exc)) from None
+        raise _internal(path, RuleError(str(exc))) from None
     except RecursionError:
-        raise _internal(path, "value nested too deeply") from None
+        raise _internal(path, RuleError("value nested too deeply")) from None
     if ok:
         return []
     return [invalid(path, value, "Expected value: " + _expected_text(expected), subjects)]

@@ -23,4 +23,17 @@ class LoadError(GuardError):
 
 
 class RuleError(Exception):
-    """A rule could not be evaluated; its text is the rule's ERROR reason."""
+    """A rule could not be evaluated; its text is the rule's ERROR reason.
+
+    The text log and the JSON report spell some reasons differently (the
+    report's paths start at the assertion tree, or at ``spec.rules[R]``
+    for a context entry); ``json`` is the report's spelling.
+    """
+
+    def __init__(self, text: str, json: str | None = None):
+        super().__init__(text)
+        self.json = text if json is None else json
+
+    def wrap(self, prefix: str, json_prefix: str | None = None) -> RuleError:
+        """This error under ``prefix`` (text) and ``json_prefix`` (report)."""
+        return RuleError(prefix + str(self), (prefix if json_prefix is None else json_prefix) + self.json)

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 
 from .bindings import Bindings, Lazy
 from .errors import RuleError
-from .fielderr import FieldError, child, index
-from .gofmt import go_v
+from .fielderr import FieldError
+from .gofmt import go_quote, go_v
 from .policy import Check, Policy, Rule
 
 PASSED = "PASSED"
@@ -40,6 +40,12 @@ class RuleResult:
     identifier: str
     error: str | None = None
     violations: list[Violation] = field(default_factory=list)
+    # the error as kyverno-json's JSON report spells it (see RuleError)
+    json_error: str | None = None
+
+    @property
+    def report_error(self) -> str | None:
+        return self.error if self.json_error is None else self.json_error
 
     @property
     def status(self) -> str:
@@ -55,51 +61,81 @@ class ResourceResult:
     rules: list[RuleResult]
 
 
-def _match(any_nodes, all_nodes, resource, bindings) -> bool:
-    """True when the match block accepts the resource (raises RuleError)."""
+def _under(exc: RuleError, prefix: str) -> RuleError:
+    """An assertion tree's error under its place in the rule, in the text log.
+
+    The JSON report keeps the path relative to the tree, as kyverno-json's
+    current report does; the log (the reference's older build) starts it
+    at the tree's place (``all[0].check``, ``match.any[1]``).
+    """
+    text = str(exc)
+    return exc.wrap(prefix + ("" if text.startswith("[") else "."), "")
+
+
+def _match(part: str, any_nodes, all_nodes, resource, bindings) -> bool:
+    """True when a match (or exclude) block accepts the resource.
+
+    As in kyverno-json: the first ``any`` tree that passes accepts it
+    without looking at ``all``; otherwise every ``all`` tree is evaluated
+    and the block accepts only when no tree failed. Raises RuleError.
+    """
     failed = False
-    if any_nodes:
-        ok = False
-        for i, node in enumerate(any_nodes):
-            if not node.assert_(index(child(None, "any"), i), resource, bindings, ()):
-                ok = True
-                break
-        failed = not ok
-    if all_nodes:
-        for i, node in enumerate(all_nodes):
-            if node.assert_(index(child(None, "all"), i), resource, bindings, ()):
-                failed = True
+    for i, node in enumerate(any_nodes):
+        try:
+            errs = node.assert_(None, resource, bindings, ())
+        except RuleError as exc:
+            raise _under(exc, f"{part}.any[{i}]") from None
+        if not errs:
+            return True
+        failed = True
+    for i, node in enumerate(all_nodes):
+        try:
+            errs = node.assert_(None, resource, bindings, ())
+        except RuleError as exc:
+            raise _under(exc, f"{part}.all[{i}]") from None
+        if errs:
+            failed = True
     return not failed
 
 
-def _context_lazy(j: int, entry, resource, bindings: Bindings):
-    where = f"context[{j}].variable"
-    if entry.error:
-        def fail():
-            raise RuleError(f"{where}: Invalid value: {entry.error}")
-        return Lazy(fail)
+def _context_error(rule: Rule) -> RuleError | None:
+    """The first context entry the reference cannot compile, as the rule's error."""
+    for j, entry in enumerate(rule.context):
+        if entry.error:
+            where = f"context[{j}].variable"
+            return RuleError(
+                f"{where}: Internal error: {entry.error}",
+                f"spec.rules[{rule.index}].{where}: Invalid value: {go_quote(entry.source)}: {entry.error}",
+            )
+    return None
+
+
+def _context_lazy(j: int, rule: Rule, entry, resource, bindings: Bindings):
     if entry.expr is None:
         return entry.value
     expr = entry.expr
+    where = f"context[{j}].variable: Internal error: "
 
     def compute():
         try:
             return expr.run(resource, bindings)
         except RuleError as exc:
-            raise RuleError(f"{where}: Internal error: {exc}") from None
+            raise exc.wrap(where, f"spec.rules[{rule.index}].{where}") from None
 
     return Lazy(compute)
 
 
-def _prefix_error(check: Check, exc: RuleError) -> str:
-    text = str(exc)
-    return f"{check.kind}[{check.index}].check" + ("" if text.startswith("[") else ".") + text
+def _prefix_error(check: Check, exc: RuleError) -> RuleError:
+    return _under(exc, f"{check.kind}[{check.index}].check")
 
 
 def evaluate_rule(policy: Policy, rule: Rule, resource, base: Bindings) -> RuleResult | None:
+    compile_error = _context_error(rule)
+    if compile_error is not None:
+        return RuleResult(policy, rule, "", str(compile_error), json_error=compile_error.json)
     bindings = base.register("rule", rule.raw)
     for j, entry in enumerate(rule.context):
-        bindings = bindings.register(entry.name, _context_lazy(j, entry, resource, bindings))
+        bindings = bindings.register(entry.name, _context_lazy(j, rule, entry, resource, bindings))
     identifier = ""
     if rule.identifier is not None:
         try:
@@ -108,12 +144,13 @@ def evaluate_rule(policy: Policy, rule: Rule, resource, base: Bindings) -> RuleR
             identifier = f"(error: {exc})"
     result = RuleResult(policy, rule, identifier)
     try:
-        if rule.match is not None and not _match(*rule.match, resource, bindings):
+        if rule.match is not None and not _match("match", *rule.match, resource, bindings):
             return None
-        if rule.exclude is not None and _match(*rule.exclude, resource, bindings):
+        if rule.exclude is not None and _match("exclude", *rule.exclude, resource, bindings):
             return None
     except RuleError as exc:
         result.error = str(exc)
+        result.json_error = exc.json
         return result
     except RecursionError:
         result.error = "evaluation nested too deeply"
@@ -141,7 +178,9 @@ def evaluate_rule(policy: Policy, rule: Rule, resource, base: Bindings) -> RuleR
                 msg = check.message.format(resource, bindings) if check.message is not None else ""
                 violations.append(Violation(check, msg, errs))
     except RuleError as exc:
-        result.error = _prefix_error(current, exc)
+        exc = _prefix_error(current, exc)
+        result.error = str(exc)
+        result.json_error = exc.json
         result.violations = []
         return result
     except RecursionError:

@@ -30,7 +30,10 @@ class ContextEntry:
     name: str
     expr: Expr | None  # evaluated lazily on the resource
     value: object = None  # literal value when ``expr`` is None
-    error: str = ""  # a run-time error the reference reports when used
+    # why the reference cannot compile the entry: the rule is then an ERROR
+    # on every resource, whether or not the variable is used
+    error: str = ""
+    source: str = ""  # the variable as written, for that error
 
 
 @dataclass
@@ -204,10 +207,12 @@ def _compile_rule(i: int, rule: dict, compiler: str = ENGINE_JP) -> Rule:
         if isinstance(var, str):
             syn = parse_key(var)
             if syn.foreach:
-                context.append(ContextEntry(entry["name"], None, None, "foreach is not supported in context"))
+                context.append(ContextEntry(
+                    entry["name"], None, None, "foreach is not supported in scalar projections", var))
                 continue
             if syn.binding:
-                context.append(ContextEntry(entry["name"], None, None, "binding is not supported in context"))
+                context.append(ContextEntry(
+                    entry["name"], None, None, "binding is not supported in scalar projections", var))
                 continue
             if syn.engine:
                 try:

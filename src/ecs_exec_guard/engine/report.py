@@ -158,11 +158,13 @@ def resource_json(result: ResourceResult, policies) -> dict:
         for r in by_policy.get(id(p), []):
             rr: dict = {"rule": {"name": ""} if cel else rule_json(r.rule.raw)}
             _put(rr, "identifier", r.identifier)
-            _put(rr, "error", r.error)
+            _put(rr, "error", r.report_error)
             vs = []
             for v in r.violations:
                 check = f"spec.{v.check_path}" if cel else f"spec.rules[{r.rule.index}].assert.{v.check_path}"
-                msg = f"{v.message} (CHECK={check})" if v.message else f"(CHECK={check})"
+                # a message that is present, even empty, comes before the check
+                has_message = bool(v.message) or getattr(v.check, "message", None) is not None
+                msg = f"{v.message} (CHECK={check})" if has_message else f"(CHECK={check})"
                 vr: dict = {"message": msg}
                 _put(vr, "errors", [_error_json(e, r.rule.index) for e in v.errors])
                 vs.append(vr)

@@ -50,11 +50,11 @@ def lookup_variable(scope: Any, name: str) -> Any:
     try:
         return scope[name]
     except KeyError:
-        raise JPRuntimeError(f"variable not defined: {name}") from None
+        raise JPRuntimeError(f"variable not defined: ${name}") from None
     except JPRuntimeError:
         raise
-    except Exception as exc:  # a lazily computed variable failed
-        raise JPRuntimeError(f"variable {name}: {exc}") from None
+    except Exception as exc:  # a lazily computed variable failed: its error as is
+        raise JPRuntimeError(str(exc)) from None
 
 
 # ---------------------------------------------------------------------------
