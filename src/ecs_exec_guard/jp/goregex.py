@@ -159,20 +159,23 @@ class GoRegexp:
         literal = literal or b"$" not in template
         match = self._match
         out: list[bytes] = []
+        append = out.append
         last_end = 0
         pos = 0
         end = len(data)
+        ascii_only = end == len(src)
         while pos <= end:
             spans = match(_UNANCHORED, data, pos, end)
             a0, a1 = spans[0]
             if a0 < 0:
                 break
-            out.append(data[last_end:a0])
+            if a0 > last_end:
+                append(data[last_end:a0])
             # no replacement for an empty match right after the previous match
             if a1 > last_end or a0 == 0:
-                out.append(template if literal else self._expand(template, data, spans))
+                append(template if literal else self._expand(template, data, spans))
             last_end = a1
-            width = _rune_width(data, pos)
+            width = (1 if pos < end else 0) if ascii_only else _rune_width(data, pos)
             if pos + width > a1:
                 pos += width
             elif pos + 1 > a1:
