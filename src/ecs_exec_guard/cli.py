@@ -167,9 +167,10 @@ def main(argv: list[str] | None = None) -> int:
 
             return run_jp(args, parser)
         if args.command == "action":
+            from .action.cancel import run_cancellable
             from .action.main import run_action
 
-            return run_action()
+            return run_cancellable(run_action)
         parser.print_help()
         return EXIT_ERROR
     except GuardError as exc:

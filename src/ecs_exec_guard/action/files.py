@@ -25,16 +25,24 @@ def write_atomic(path: str, data: bytes) -> None:
 
 
 def append_text(path: str, text: str) -> None:
-    """Append ``text`` (already complete) with a single write."""
+    """Append ``text`` (already complete) with a single write.
+
+    A cancelling signal that arrives meanwhile waits until the whole block
+    is written (see :mod:`.cancel`).
+    """
+    from .cancel import appended, deferred
+
     data = text.encode("utf-8")
-    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-    try:
-        view = memoryview(data)
-        while view:
-            written = os.write(fd, view)
-            view = view[written:]
-    finally:
-        os.close(fd)
+    with deferred():
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            view = memoryview(data)
+            while view:
+                written = os.write(fd, view)
+                view = view[written:]
+        finally:
+            os.close(fd)
+        appended(path)
 
 
 def file_size(path: str) -> int:

@@ -88,12 +88,13 @@ class Limits:
 
 @dataclass
 class SummaryData:
-    result: str  # pass / fail / error
+    result: str  # pass / fail / error / cancelled
     payloads: list = field(default_factory=list)  # PayloadResult
     policies: list = field(default_factory=list)  # Policy
     findings: list = field(default_factory=list)  # Finding, in report order
     failures: list = field(default_factory=list)  # RuleFailure
     input_error: str | None = None
+    cancelled: str | None = None  # why the run stopped before it finished
     fail_on: str = "violations"
     report: str | None = None
     sarif: str | None = None
