@@ -462,3 +462,88 @@ def test_thousands_of_lookups_are_fast(tmp_path):
     assert all(f is not None and f.kind == "tf" for f in found)
     assert all(m.kind == "payload" and m.line is None for m in missing)
     assert elapsed < 5, elapsed
+
+
+# -- linear scanning: properties over random .tf text -------------------------------------------------
+
+_HCL_PIECES = [
+    "resource", "data", "module", '"aws_ecs_cluster"', '"c"', " ", "\n", "{", "}", "[", "]", "(", ")", "=", "==",
+    '"', '\\"', "${", "%{", "#", "//", "/*", "*/", "<<EOF\n", "<<-EOF\n", "EOF\n", "logging", '"NONE"', "NONE",
+    "var.x", "dynamic", "content", "configuration", "execute_command_configuration", ",", "\r\n", "é", "\t",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_HCL_PIECES), max_size=120))
+def test_random_tf_text_is_indexed_without_error_and_with_lines_in_range(pieces):
+    text = "".join(pieces)
+    lines = text.count("\n") + 1
+    for key, block in index_blocks(text).items():
+        assert key[0] in ("resource", "data", "module")
+        assert 1 <= block.start_line <= block.end_line <= lines
+        for attr in block.attrs:
+            assert block.start_line <= attr.line <= block.end_line
+        for _, line in block.blocks:
+            assert block.start_line <= line <= block.end_line
+
+
+_NOISE = st.sampled_from([
+    "", "# a comment with { and \"NONE\"\n", "// resource \"aws_ecs_cluster\" \"fake\" {\n",
+    "/* multi\nline { } */\n", "locals {\n  s = <<EOT\nresource \"aws_ecs_cluster\" \"heredoc\" {\nEOT\n}\n",
+    "variable \"v\" {\n  default = \"}\"\n}\n",
+])
+_ATTRS = st.lists(st.sampled_from([
+    '  name = "x-${var.env}"\n', "  tags = {\n    a = \"}\"\n  }\n", "  count = length([1, 2])\n",
+    '  setting {\n    name  = "containerInsights"\n    value = "enabled"\n  }\n',
+]), max_size=3)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(_NOISE, _ATTRS, st.sampled_from(["NONE", "DEFAULT", None])), min_size=1, max_size=8))
+def test_generated_configurations_are_indexed_exactly(blocks):
+    text, expected = "", {}
+    for i, (noise, attrs, logging) in enumerate(blocks):
+        text += noise
+        start = text.count("\n") + 1
+        text += f'resource "aws_ecs_cluster" "c{i}" {{\n' + "".join(attrs)
+        logging_line = None
+        if logging is not None:
+            text += "  configuration {\n    execute_command_configuration {\n"
+            logging_line = text.count("\n") + 1
+            text += f'      logging = "{logging}"\n    }}\n  }}\n'
+        text += "}\n"
+        expected[("resource", "aws_ecs_cluster", f"c{i}")] = (start, text.count("\n"), logging, logging_line)
+    index = index_blocks(text)
+    assert {k for k in index if k[2] in ("fake", "heredoc")} == set()
+    for key, (start, end, logging, logging_line) in expected.items():
+        block = index[key]
+        assert (block.start_line, block.end_line) == (start, end)
+        attr = block.attr(("configuration", "execute_command_configuration", "logging"))
+        if logging is None:
+            assert attr is None
+        else:
+            assert attr.line == logging_line and attr.none == (logging == "NONE")
+
+
+def test_time_budget_stops_the_scan_and_the_plan_location_says_so(tmp_path):
+    from ecs_exec_guard.terraform.hclindex import OutOfTime
+    from ecs_exec_guard.terraform.locate import OUT_OF_TIME, SharedBudget
+
+    text = CLUSTER_NONE.format(name="c") * 2000
+    with pytest.raises(OutOfTime):
+        index_blocks(text, deadline=time.monotonic() - 1)
+    (tmp_path / "main.tf").write_text(text)
+    payload = b'{\n"planned_values": {"root_module": {"resources": [\n{"address": "aws_ecs_cluster.c"}]}}}'
+    budget = SharedBudget(seconds=0.0)
+    budget.deadline = time.monotonic() - 1  # already spent
+    found = SourceLocator(str(tmp_path), ".", {}, "plan.json", payload, budget=budget).locate("aws_ecs_cluster.c")
+    assert (found.file, found.line, found.kind, found.note) == ("plan.json", 3, "payload", OUT_OF_TIME)
+
+
+def test_files_over_the_size_cap_are_not_read(tmp_path):
+    from ecs_exec_guard.terraform.locate import MAX_FILE_BYTES
+
+    text = CLUSTER_NONE.format(name="c") + "#" * MAX_FILE_BYTES + "\n"
+    (tmp_path / "main.tf").write_text(text)
+    found = SourceLocator(str(tmp_path), ".", {}, "plan.json", b"{}").locate("aws_ecs_cluster.c")
+    assert found.kind == "payload"
