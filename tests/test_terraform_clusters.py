@@ -162,18 +162,24 @@ def test_the_seed_policy_still_reads_the_plan_as_it_is(scan):
     assert "terraform plan" not in run.out
 
 
-def test_policies_reading_the_payload_differently_cannot_be_mixed(tmp_path, capsys):
+def test_policies_reading_the_plan_and_the_clusters_run_side_by_side(tmp_path, capsys):
     from ecs_exec_guard.cli import main
 
     plain = tmp_path / "plain.yaml"
     plain.write_text(
         "apiVersion: json.kyverno.io/v1alpha1\nkind: ValidatingPolicy\nmetadata:\n  name: plain\n"
-        "spec:\n  rules:\n  - name: r\n    assert:\n      all:\n      - check:\n          a: 1\n"
+        "spec:\n  rules:\n  - name: r\n    assert:\n      all:\n      - check:\n          format_version: '1.2'\n"
     )
     code = main(["scan", "--payload", str(PLANS / "root/plan.json"), "--policy", f"{default_policy()},{plain}",
                  "--bindings", default_bindings()])
-    assert code == 2
-    assert "scan them separately" in capsys.readouterr().err
+    out = capsys.readouterr().out
+    assert code == 1
+    # the plan itself for the plain policy, one resource per cluster for the bundled one
+    assert "Running ( evaluating 6 resources against 2 policies ) ..." in out
+    assert "- plain / r /  PASSED" in out
+    assert "- check-ecs-exec-logging / check-ecs-exec-logging / aws_ecs_cluster.none FAILED" in out
+    assert "- check-ecs-exec-logging / check-ecs-exec-logging / aws_ecs_cluster.default PASSED" in out
+    assert "plain / r / aws_ecs" not in out
 
 
 # -- the action on the real plans ---------------------------------------------------------------

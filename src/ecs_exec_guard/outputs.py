@@ -147,7 +147,6 @@ def check_payloads(
     replace are set aside (listed, not counted).
     """
     from .action.findings import collect
-    from .engine.evaluate import evaluate
     from .engine.report import TextReport
     from .scan import STDIN, Scanner, ScanOutcome, wanted_analyzer
     from .terraform import SourceLocator
@@ -167,7 +166,7 @@ def check_payloads(
         rel = display(path)
         scanner.request = replace(request, payload=path)
         resources = scanner.load_resources(policies, extra_need=extra)
-        results = list(evaluate(policies, resources, bindings))
+        results = list(scanner.evaluate(policies, resources, bindings))
         outcome = ScanOutcome(policies, bindings, resources, results)
 
         def locator_for(doc, path=path):

@@ -72,30 +72,23 @@ class ScanOutcome:
         return EXIT_PASS
 
 
-def wanted_analyzer(policies) -> str | None:
-    """The analyzer the policies read their resources from (see :mod:`.terraform.analyzer`).
+def policy_analyzer(policy) -> str | None:
+    """The analyzer a policy reads its resources from (see :mod:`.terraform.analyzer`), or None."""
+    from .terraform.analyzer import ANALYZER_ANNOTATION
 
-    Policies that read different things cannot share the resources of a payload.
-    """
+    value = policy.annotations.get(ANALYZER_ANNOTATION) if isinstance(policy.annotations, dict) else None
+    return str(value) if value not in (None, "") else None
+
+
+def wanted_analyzer(policies) -> str | None:
+    """The analyzer some of the policies read their resources from, or None."""
     from .terraform.analyzer import ANALYZER, ANALYZER_ANNOTATION
 
-    wanted = {}
-    for p in policies:
-        value = p.annotations.get(ANALYZER_ANNOTATION)
-        wanted[p.name] = str(value) if value not in (None, "") else None
-    kinds = set(wanted.values())
-    if len(kinds) > 1:
-        users = sorted(n for n, k in wanted.items() if k)
-        others = sorted(n for n, k in wanted.items() if not k)
-        raise LoadError(
-            "--policy",
-            f"policies {', '.join(users)} read the payload through the {ANALYZER_ANNOTATION} analyzer and "
-            f"{', '.join(others)} read it as it is: scan them separately",
-        )
-    kind = kinds.pop() if kinds else None
-    if kind is not None and kind != ANALYZER:
-        raise LoadError("--policy", f"unknown {ANALYZER_ANNOTATION} {kind!r}; the one known is {ANALYZER!r}")
-    return kind
+    kinds = {policy_analyzer(p) for p in policies} - {None}
+    for kind in sorted(kinds):
+        if kind != ANALYZER:
+            raise LoadError("--policy", f"unknown {ANALYZER_ANNOTATION} {kind!r}; the one known is {ANALYZER!r}")
+    return ANALYZER if kinds else None
 
 
 class Scanner:
@@ -112,6 +105,8 @@ class Scanner:
         self._stdin = stdin
         self._stdin_data: bytes | None = None
         self.analyses: list = []  # terraform.analyzer.Analysis, when the policies use the analyzer
+        # with policies of both kinds: the payload's own documents come first, this many
+        self.raw_count: int | None = None
 
     def load_policies(self) -> list[Policy]:
         self.log("Loading policies ...")
@@ -191,7 +186,8 @@ class Scanner:
         analyzer = wanted_analyzer(policies)
         need = None
         stdin = self.request.payload == STDIN
-        if analyzer and not pre and not stdin:
+        plain = [p for p in policies if policy_analyzer(p) is None]
+        if analyzer and not plain and not pre and not stdin:
             # the analyzer's resources are new documents: a report shows them, not the payload
             from .terraform.analyzer import payload_need as analyzer_need
 
@@ -199,9 +195,13 @@ class Scanner:
         elif self.prune and policies and not pre and not stdin:
             from .engine.access import merge_needs, payload_need
 
-            need = payload_need(policies)
+            need = payload_need(plain)
             if need is not None and extra_need is not None:
                 need = merge_needs(need, extra_need)
+            if need is not None and analyzer:
+                from .terraform.analyzer import payload_need as analyzer_need
+
+                need = merge_needs(need, analyzer_need())
         self.log("Loading payload ...")
         if stdin:
             from .engine.inputs import load_payload_data
@@ -211,10 +211,30 @@ class Scanner:
             payload = load_payload(self.request.payload, need)
         self.log("Pre processing ...")
         self.analyses = []
+        self.raw_count = None
         if analyzer:
-            payload = self._analyze(payload)
+            clusters = self._analyze(payload)
+            if plain:
+                # policies of both kinds: each reads its own resources (see evaluate)
+                raw = as_resources(preprocess(payload, pre))
+                self.raw_count = len(raw)
+                return raw + clusters
+            payload = clusters
         payload = preprocess(payload, pre)
         return as_resources(payload)
+
+    def evaluate(self, policies, resources, bindings, json_numbers: bool = False):
+        """Results per resource: the analyzer's policies on its resources, the others on the payload's."""
+        if self.raw_count is None:
+            yield from evaluate(policies, resources, bindings, json_numbers=json_numbers)
+            return
+        n = self.raw_count
+        plain = [p for p in policies if policy_analyzer(p) is None]
+        analyzed = [p for p in policies if policy_analyzer(p) is not None]
+        yield from evaluate(plain, resources[:n], bindings, json_numbers=json_numbers)
+        for result in evaluate(analyzed, resources[n:], bindings):
+            result.index += n
+            yield result
 
     def _analyze(self, payload) -> list:
         """The analyzer's resources: one per ECS cluster of each plan or state."""
@@ -257,7 +277,7 @@ class Scanner:
         )
         results = []
         json_numbers = extension(self.request.payload) == ".json"
-        for result in evaluate(policies, resources, bindings, json_numbers=json_numbers):
+        for result in self.evaluate(policies, resources, bindings, json_numbers=json_numbers):
             if on_result is not None:
                 on_result(result)
             results.append(result)

@@ -343,6 +343,11 @@ def collect(path: str, rel: str, outcome: ScanOutcome, locator_for, analyses: li
             else:
                 status = "not judged"
             rows.append(ClusterRow(rel, cluster, status, loc))
+        for finding in findings.values():
+            doc = documents.get(finding.resource_index)
+            if id(finding) not in finding_locator and id(doc) not in origin:
+                # a policy that reads the payload itself, beside the analyzer's
+                finding_locator[id(finding)] = locator(doc)
     else:
         errored = {e.resource_index for e in failures}
         for index, doc in documents.items():
