@@ -333,7 +333,7 @@ def test_without_sources_a_pretty_plan_is_annotated_at_the_cluster_line(workspac
         (b"{}", "an empty JSON object is not a Terraform plan or state"),
         (b'{"resources": []}', "is not a Terraform plan or state"),
         ('{"a": 1}'.encode("utf-16-le"), "looks like UTF-16 or UTF-32 without a byte order mark"),
-        (b"Terraform used the selected providers\n{}", "invalid JSON"),
+        (b"[command]/usr/bin/terraform show -json tfplan\n{}", "terraform_wrapper: false"),
     ],
 )
 def test_input_errors_are_annotated_on_the_payload(workspace: Path, content: bytes, reason: str):

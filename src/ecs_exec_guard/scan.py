@@ -208,7 +208,14 @@ class Scanner:
 
             payload = load_payload_data(self._payload_bytes(), "<stdin>")
         else:
-            payload = load_payload(self.request.payload, need)
+            try:
+                payload = load_payload(self.request.payload, need)
+            except LoadError as exc:
+                if analyzer and exc.why.startswith("invalid JSON"):
+                    from .terraform.analyzer import HOW_TO
+
+                    raise LoadError(exc.where, f"{exc.why}; {HOW_TO}") from None
+                raise
         self.log("Pre processing ...")
         self.analyses = []
         self.raw_count = None
