@@ -182,3 +182,22 @@ def test_streamed_json_report_is_the_engines_report_byte_for_byte(monkeypatch):
         sink = io.BytesIO()
         outputs.write_json_report(outputs.result_entries((("p", r, policies) for r in results), resources=True), sink)
         assert sink.getvalue().decode("utf-8") == expected
+
+
+@pytest.mark.parametrize(
+    "head, expected",
+    [
+        (b'{"format_version":"1.2","terraform_version":"1.11.0","planned_values":{', True),
+        (b'\xef\xbb\xbf{\n  "format_version": "1.0",\n', True),
+        ('{"format_version":"1.2","terraform_version":"1.11.0"}'.encode("utf-16"), True),
+        ('{"format_version":"1.2","terraform_version":"1.11.0"}'.encode("utf-32"), True),
+        (b'{"terraform_version":"1.5.7","format_version":"1.2"}', True),
+        (b'{"planned_values": {}}', False),
+        (b"format_version: '1.2'\n", False),
+        (b"", False),
+    ],
+)
+def test_terraform_documents_are_recognised_by_their_head(head, expected):
+    from ecs_exec_guard.engine.inputs import looks_like_terraform
+
+    assert looks_like_terraform(head) is expected

@@ -52,12 +52,26 @@ _JSON_START = re.compile(rb"\A(?:\xef\xbb\xbf)?[ \t\r\n]*[\[{]")
 _TERRAFORM_START = re.compile(rb'\A(?:\xef\xbb\xbf)?[ \t\r\n]*\{[ \t\r\n]*"format_version"[ \t\r\n]*:')
 
 
+_WIDE_BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
+
+
 def looks_like_terraform(head: bytes) -> bool:
     """Does a document starting with ``head`` come from ``terraform show -json``?
 
     Terraform writes ``format_version`` first in plans and states; pretty
-    printers (jq, python -m json.tool) keep the order.
+    printers (jq, python -m json.tool) keep the order. A head written as
+    UTF-16 or UTF-32 with a byte order mark (PowerShell's ``>``) is read too.
     """
+    for bom, codec in _WIDE_BOMS:
+        if head.startswith(bom):
+            cut = len(head) - (len(head) - len(bom)) % (4 if "32" in codec else 2)
+            head = head[len(bom):cut].decode(codec, errors="replace").encode("utf-8")
+            break
     return bool(_TERRAFORM_START.match(head)) or (
         bool(_JSON_START.match(head)) and b'"terraform_version"' in head and b'"format_version"' in head
     )
