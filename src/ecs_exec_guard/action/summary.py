@@ -31,7 +31,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u061c\u200e\u200f\
 # address once autolinked), `#123` and `GH-123` (references). A WORD JOINER
 # (U+2060, invisible) inside each breaks the pattern; HTML entities or
 # backslashes would not, since GitHub matches the decoded text.
-_LIVE = re.compile(r"(?i)(?<=[a-z]:)(?=//)|(?<=mailto:)|(?<=xmpp:)|(?<=www)(?=\.)|(?<=@)(?=\w)|(?<=#)(?=\d)|(?<=gh)(?=-\d)")
+_LIVE = re.compile(r"(?i)(?<=[a-z]:)(?=//)|(?<=mailto:)|(?<=xmpp:)|(?<=www)(?=\.)|(?<=@)|(?<=#)(?=\d)|(?<=gh)(?=-\d)")
 _WORD_JOINER = "\u2060"
 # Markdown punctuation that can start or end syntax (emphasis, code, links, tables,
 # headings, strikethrough, math); `_` only where it can delimit emphasis.
