@@ -235,11 +235,13 @@ def test_without_configuration_modules_json_maps_modules_to_folders(workspace: P
     (prod / ".terraform/modules").mkdir(parents=True)
     shutil.copy(prod / "modules.json", prod / ".terraform/modules/modules.json")
     run = run_action(workspace, {"payload": "registry/stacks/prod/plan.json"})
-    # downloaded modules live under .terraform: the call in the stack's file is the place
+    # downloaded modules live under .terraform: the call in the stack's file is the place,
+    # at its argument that writes "NONE"
     ecs = run.annotation("module.ecs.aws_ecs_cluster.this[0]")
-    line = line_of(prod / "main.tf", 'module "ecs"')
+    line = line_of(prod / "main.tf", NONE_ARG)
     assert ecs.startswith(f"::error file=registry/stacks/prod/main.tf,line={line},")
-    assert "whose source is not in this repository" in ecs
+    assert 'set by argument exec_logging of the module "ecs" block' in ecs
+    assert not any("module.ecs_ok." in line for line in run.errors)  # it passes
 
     mods = workspace / "modules"
     plan = json.loads((mods / "plan.json").read_text(encoding="utf-8"))

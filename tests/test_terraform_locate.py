@@ -547,3 +547,33 @@ def test_files_over_the_size_cap_are_not_read(tmp_path):
     (tmp_path / "main.tf").write_text(text)
     found = SourceLocator(str(tmp_path), ".", {}, "plan.json", b"{}").locate("aws_ecs_cluster.c")
     assert found.kind == "payload"
+
+
+def test_registry_module_call_argument_writing_none_is_the_place(tmp_path):
+    # as with terraform-aws-modules/ecs: the cluster sits in a nested module whose
+    # configuration block is dynamic (no expressions in the plan), fed by a call argument
+    write(tmp_path, {"live/main.tf": """\
+        module "ecs" {
+          source  = "terraform-aws-modules/ecs/aws"
+          version = "~> 5.0"
+
+          cluster_name = "prod"
+          cluster_configuration = {
+            execute_command_configuration = {
+              logging = "NONE"
+            }
+          }
+        }
+        """})
+    plan = {"configuration": {"root_module": {"module_calls": {"ecs": {
+        "source": "terraform-aws-modules/ecs/aws",
+        "module": {"module_calls": {"cluster": {"source": "./modules/cluster", "module": {"resources": [
+            {"address": "aws_ecs_cluster.this", "mode": "managed", "type": "aws_ecs_cluster", "name": "this",
+             "expressions": {"name": {"references": ["var.cluster_name"]}}},
+        ]}}}},
+    }}}}}
+    locator = SourceLocator(str(tmp_path), "live", plan, "live/plan.json", b"{}")
+    found = locator.locate("module.ecs.module.cluster.aws_ecs_cluster.this[0]")
+    assert (found.file, found.line, found.what, found.module_call, found.argument) == (
+        "live/main.tf", 6, "module-argument", "module.ecs", "cluster_configuration",
+    )

@@ -156,6 +156,10 @@ class SourceLocator:
             if found is None:
                 return None
             path, block = found
+            # the module's code is not here; an argument of its call that writes "NONE" is the likely place
+            arg = next((a for a in block.attrs if a.none and len(a.path) == 1), None)
+            if arg is not None:
+                return self._tf(path, arg.line, block, "module-argument", _call(steps, known), arg.path[0])
             return self._tf(path, block.start_line, block, "module-call", _call(steps, known), None)
         if level < k:
             name = steps[level]
