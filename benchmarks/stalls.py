@@ -109,6 +109,8 @@ CASES: list[Case] = [
             "length(regex_replace_all('x*', s, '-'))", {"s": "ab" * 100_000}, expect="400001"),
     jp_case("regex-unicode-class", "regex_match('^\\pL+$') on 100 kB of letters (\\pL was refused)",
             "regex_match('^\\pL+$', s)", {"s": "é" * 100_000}, expect="true"),
+    jp_case("wildcard-100k", "wildcard('*a?a?...b*') (5,000 characters) on a 100 kB name",
+            "wildcard(p, s)", {"p": "*" + "a?" * 2500 + "b*", "s": "a" * 100_000}, expect="false"),
     jp_case("quantity-exponent", "add('1e2147483647', '1')",
             "add('1e2147483647', '1')", {}, expect="quantity out of range"),
     jp_case("quantity-negative-exponent", "add('1.5e-2147483647', '1') (rounds up to 1n)",

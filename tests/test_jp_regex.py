@@ -221,3 +221,38 @@ def test_agrees_with_a_backtracking_model_on_a_common_subset(pattern, text):
     regex = compile_go(pattern)
     assert regex.search(text) == (re.search(pattern, text) is not None)
     assert regex.replace_all(text, "<$0>", False) == _model_replace_all(pattern, text, "<$0>")
+
+
+# -- wildcards -------------------------------------------------------------------
+
+
+def _wildcard_model(pattern, name):
+    regex = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
+    return re.fullmatch(regex, name, re.S) is not None
+
+
+@pytest.mark.parametrize(
+    "pattern, name, expected",
+    [
+        ("", "", True), ("", "a", False), ("*", "", True), ("?", "", False), ("?", "é", True),
+        ("a*b", "ab", True), ("a*b", "axxb", True), ("a*b", "axxbc", False), ("*a?c*", "xxabcxx", True),
+        ("a*a", "a", False), ("*a*a*", "aa", True), ("ab*cd*ef", "abcdxcdef", True), ("?*?", "a", False),
+    ],
+)
+def test_wildcard(pattern, name, expected):
+    assert run("wildcard($p, $n)", p=pattern, n=name) is expected
+    assert run("pattern_match($p, $n)", p=pattern, n=name) is expected
+
+
+@SETTINGS
+@given(pattern=st.text("ab*?é", max_size=10), name=st.text("abé", max_size=10))
+def test_wildcard_agrees_with_a_regex_model(pattern, name):
+    assert run("wildcard($p, $n)", p=pattern, n=name) is _wildcard_model(pattern, name)
+
+
+def test_wildcard_decides_long_inputs_in_one_pass():
+    # a star-by-star backtracking loop needs minutes for these
+    name = "a" * 100_000
+    assert run("wildcard($p, $n)", p="*" + "a" * 5000 + "b*", n=name) is False
+    assert run("wildcard($p, $n)", p="*" + "a?" * 2500 + "b*", n=name) is False
+    assert run("wildcard($p, $n)", p="*a?" * 30_000 + "*", n=name) is True

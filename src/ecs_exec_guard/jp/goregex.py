@@ -427,3 +427,76 @@ def generate(pattern: str, rng: _random.Random | None = None) -> str:
     out: list[str] = []
     _emit(tree, rng or _random.SystemRandom(), out)
     return "".join(out)
+
+
+# ---------------------------------------------------------------------------
+# wildcards (Kyverno's wildcard.Match)
+# ---------------------------------------------------------------------------
+
+
+def _piece_at(piece: str, name: str, start: int) -> bool:
+    if start < 0 or start + len(piece) > len(name):
+        return False
+    return all(p == "?" or p == c for p, c in zip(piece, name[start:start + len(piece)]))
+
+
+def _find_piece(piece: str, name: str, pos: int) -> int:
+    """End of the leftmost occurrence of ``piece`` (``?`` is any one
+    character) in ``name`` at or after ``pos``, or -1.
+
+    Without ``?``, str.find.  With it, the Shift-And algorithm: bit i of
+    ``state`` says that the first i+1 characters of the piece end here;
+    one pass over the name, each step a few operations on an integer of
+    len(piece) bits."""
+    if "?" not in piece:
+        found = name.find(piece, pos)
+        return found + len(piece) if found >= 0 else -1
+    m = len(piece)
+    if m > len(name) - pos:
+        return -1
+    anything = 0
+    masks: dict[str, int] = {}
+    for i, ch in enumerate(piece):
+        if ch == "?":
+            anything |= 1 << i
+        else:
+            masks[ch] = masks.get(ch, 0) | (1 << i)
+    for ch in masks:
+        masks[ch] |= anything
+    last = 1 << (m - 1)
+    state = 0
+    get = masks.get
+    for j in range(pos, len(name)):
+        state = ((state << 1) | 1) & get(name[j], anything)
+        if state & last:
+            return j + 1
+    return -1
+
+
+def wildcard_match(pattern: str, name: str) -> bool:
+    """Kyverno's wildcard.Match: ``*`` any run of characters, ``?`` exactly one.
+
+    The pattern is cut at its stars: the first piece must start the name,
+    the last must end it and the others are found leftmost, in order, which
+    decides a match in one pass over the name (a star-by-star backtracking
+    loop takes the product of both lengths)."""
+    if pattern == "":
+        return name == ""
+    if pattern == "*":
+        return True
+    pieces = pattern.split("*")
+    if len(pieces) == 1:
+        return len(pattern) == len(name) and _piece_at(pattern, name, 0)
+    first, middle, last = pieces[0], pieces[1:-1], pieces[-1]
+    if len(first) + len(last) > len(name):
+        return False
+    if not _piece_at(first, name, 0) or not _piece_at(last, name, len(name) - len(last)):
+        return False
+    pos = len(first)
+    end = len(name) - len(last)
+    for piece in middle:
+        if piece:
+            pos = _find_piece(piece, name[:end], pos)
+            if pos < 0:
+                return False
+    return True

@@ -179,32 +179,7 @@ def _regex_match(args):
 
 def wildcard_match(pattern: str, name: str) -> bool:
     """Kyverno's wildcard.Match: ``*`` any run of characters, ``?`` exactly one."""
-    if pattern == "":
-        return name == ""
-    if pattern == "*":
-        return True
-    p = 0
-    s = 0
-    star = -1
-    mark = 0
-    np_, ns = len(pattern), len(name)
-    while s < ns:
-        if p < np_ and pattern[p] == "*":
-            star = p
-            mark = s
-            p += 1
-        elif p < np_ and (pattern[p] == "?" or pattern[p] == name[s]):
-            p += 1
-            s += 1
-        elif star >= 0:
-            p = star + 1
-            mark += 1
-            s = mark
-        else:
-            return False
-    while p < np_ and pattern[p] == "*":
-        p += 1
-    return p == np_
+    return goregex.wildcard_match(pattern, name)
 
 
 def _pattern_match(args):
