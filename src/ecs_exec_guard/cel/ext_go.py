@@ -9,8 +9,9 @@ import binascii
 import functools
 import math
 
+from ..engine.gofmt import go_quote
 from ..jp.builtins import go_split_n
-from ..jp.values import go_format_float_g, go_is_space
+from ..jp.values import go_is_space
 from . import regex
 from . import types as T
 from .errors import CelEvalError
@@ -124,58 +125,98 @@ def reverse_string(s):
     return s[::-1]
 
 
-# -- format ------------------------------------------------------------------
+# -- format (cel-go's formatter for strings version < 4) -------------------
 
 
-def _format_value_s(v) -> str:
-    t = kind(v)
-    if t == "list":
-        return "[" + ", ".join(_format_value_s(x) for x in v) + "]"
-    if t == "map":
-        entries = sorted(((_format_value_s(k), _format_value_s(x)) for k, x in v.items()), key=lambda e: e[0])
-        return "{" + ", ".join(f"{k}: {x}" for k, x in entries) + "}"
-    if t == "null_type":
-        return "null"
-    if t == "type":
-        return v.name
-    if t == "double":
-        return go_format_float_g(v) if not float(v).is_integer() or abs(v) >= 1e21 else _format_fixed_integral(v)
-    return string_of(v)
-
-
-def _format_fixed_integral(v) -> str:
-    text = go_format_float_g(v)
-    return text
-
-
-def _format_s_item(v) -> str:
-    if type(v) is str:
-        return v
-    return _format_value_s(v)
-
-
-def _fmt_fixed(v, precision):
-    if type(v) in (int, UInt):
-        v = float(v)
-    if type(v) is not float:
-        raise CelEvalError(f"error during formatting: fixed-point clause can only be used on doubles, was given {kind(v)}")
+def _go_float_f(v: float, precision: int) -> str:
     if v != v:
         return "NaN"
     if v in (math.inf, -math.inf):
-        return "Infinity" if v > 0 else "-Infinity"
+        return "+Inf" if v > 0 else "-Inf"
     return f"{v:.{precision}f}"
 
 
+def _format_s(v) -> str:
+    """The %s clause (cel-go ``FormatString``)."""
+    k = kind(v)
+    if k == "list":
+        return _format_list(v)
+    if k == "map":
+        return _format_map(v)
+    if k == "null_type":
+        return "null"
+    if k == "type":
+        return v.name
+    if k in ("int", "uint", "double", "bool", "string", "bytes", "google.protobuf.Timestamp", "google.protobuf.Duration"):
+        return string_of(v)
+    raise CelEvalError(f"error during formatting: string clause can only be used on strings, bools, bytes, ints, doubles, maps, lists, types, durations, and timestamps, was given {k}")
+
+
+def _format_member(v) -> str:
+    """A list element or map value, written as a CEL literal."""
+    k = kind(v)
+    if k in ("int", "uint"):
+        return str(int(v))
+    if k == "string":
+        return go_quote(v)
+    if k == "bytes":
+        return "b" + go_quote(string_of(v))
+    if k in ("bool", "null_type", "type"):
+        return _format_s(v)
+    if k == "google.protobuf.Timestamp":
+        return f'timestamp("{v}")'
+    if k == "google.protobuf.Duration":
+        return f'duration("{v}")'
+    if k == "list":
+        return _format_list(v)
+    if k == "map":
+        return _format_map(v)
+    if k == "double":
+        text = _go_float_f(v, 6)
+        return go_quote(text) if v != v or v in (math.inf, -math.inf) else text
+    raise CelEvalError(f"error during formatting: no formatting function for {k}")
+
+
+def _format_list(v) -> str:
+    return "[" + ", ".join(_format_member(x) for x in v) + "]"
+
+
+def _format_map(v) -> str:
+    pairs = []
+    for key, value in v.items():
+        k = kind(key)
+        if k == "string":
+            key_text = go_quote(key)
+        elif k == "bool":
+            key_text = "true" if key else "false"
+        elif k in ("int", "uint"):
+            key_text = str(int(key))
+        else:
+            raise CelEvalError(f"error during formatting: no formatting function for map key of type {k}")
+        pairs.append((key_text, _format_member(value)))
+    pairs.sort(key=lambda p: p[0])
+    return "{" + ", ".join(f"{k}:{x}" for k, x in pairs) + "}"
+
+
+def _float_arg(v, clause):
+    if type(v) is float:
+        return v
+    if type(v) is str and v in ("NaN", "Infinity", "-Infinity"):
+        return {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}[v]
+    raise CelEvalError(f"error during formatting: {clause} clause can only be used on doubles, was given {kind(v)}")
+
+
+def _fmt_fixed(v, precision):
+    return _go_float_f(_float_arg(v, "fixed-point"), precision)
+
+
 def _fmt_sci(v, precision):
-    if type(v) in (int, UInt):
-        v = float(v)
-    if type(v) is not float:
-        raise CelEvalError(f"error during formatting: scientific clause can only be used on doubles, was given {kind(v)}")
-    if v != v:
+    f = _float_arg(v, "scientific")
+    if f != f:
         return "NaN"
-    if v in (math.inf, -math.inf):
-        return "Infinity" if v > 0 else "-Infinity"
-    return f"{v:.{precision}e}"
+    if f in (math.inf, -math.inf):
+        return "+Inf" if f > 0 else "-Inf"
+    return f"{f:.{precision}e}"
 
 
 def _fmt_int_base(v, base, upper=False):
@@ -185,9 +226,9 @@ def _fmt_int_base(v, base, upper=False):
         text = data.hex()
         return text.upper() if upper else text
     if t not in ("int", "uint"):
-        raise CelEvalError(
-            f"error during formatting: only integers{', byte buffers, and strings' if base == 16 else ''} can be formatted as {'hex' if base == 16 else 'binary' if base == 2 else 'octal'}, was given {t}"
-        )
+        what = {16: "hex", 2: "binary", 8: "octal"}[base]
+        allowed = {16: "integers, byte buffers, and strings", 2: "integers and bools", 8: "integers"}[base]
+        raise CelEvalError(f"error during formatting: only {allowed} can be formatted as {what}, was given {t}")
     sign = "-" if v < 0 else ""
     digits = {2: format(abs(v), "b"), 8: format(abs(v), "o"), 16: format(abs(v), "x")}[base]
     return sign + (digits.upper() if upper else digits)
@@ -227,12 +268,9 @@ def format_string(fmt, args):
         arg = args[argi]
         argi += 1
         if verb == "s":
-            out.append(_format_s_item(arg))
+            out.append(_format_s(arg))
         elif verb == "d":
             if kind(arg) not in ("int", "uint"):
-                if type(arg) is float and (arg != arg or arg in (math.inf, -math.inf)):
-                    out.append("NaN" if arg != arg else ("Infinity" if arg > 0 else "-Infinity"))
-                    continue
                 raise CelEvalError(f"error during formatting: decimal clause can only be used on integers, was given {kind(arg)}")
             out.append(str(int(arg)))
         elif verb == "f":

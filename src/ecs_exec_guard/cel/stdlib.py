@@ -242,7 +242,8 @@ _DUR_GETTERS = {
     "getHours": lambda d: _trunc_div(d.ns, 3600 * _NS),
     "getMinutes": lambda d: _trunc_div(d.ns, 60 * _NS),
     "getSeconds": lambda d: _trunc_div(d.ns, _NS),
-    "getMilliseconds": lambda d: _trunc_div(d.ns, 1_000_000) % 1000 if d.ns >= 0 else -((-d.ns // 1_000_000) % 1000),
+    # cel-go: the whole duration in milliseconds (Go's Duration.Milliseconds).
+    "getMilliseconds": lambda d: _trunc_div(d.ns, 1_000_000),
 }
 
 
