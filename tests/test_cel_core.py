@@ -196,3 +196,33 @@ def test_nesting_limit_is_a_compile_error():
     with pytest.raises(CelCompileError):
         ENV.compile("(" * 500 + "1" + ")" * 500)
     assert ENV.compile(" && ".join(["true"] * 2000)).evaluate({}) is True
+
+
+def test_kyverno_json_bindings_resolve():
+    class Bindings:
+        def resolve(self, name):
+            if name == "missing":
+                raise CelEvalError("variable not defined: $missing")
+            return {"x": 4, "s": "a"}[name]
+
+    env = Environment(variables={"object": "dyn", "bindings": "bindings"}, libraries="kyverno-json")
+    prog = env.compile("object.n == bindings.resolve('x') && bindings.resolve('s') == 'a'")
+    assert prog.output_type == "bool"
+    assert prog.evaluate({"object": {"n": 4}, "bindings": Bindings()}) is True
+    with pytest.raises(CelEvalError, match=r"variable not defined: \$missing"):
+        env.compile("bindings.resolve('missing')").evaluate({"object": {}, "bindings": Bindings()})
+    with pytest.raises(CelCompileError, match="resolve"):
+        env.compile("bindings.resolve(1)")
+    # resolve() belongs to kyverno-json's environment only
+    with pytest.raises(CelCompileError, match="undeclared reference to 'resolve'"):
+        Environment(variables={"bindings": "bindings"}).compile("bindings.resolve('x')")
+
+
+def test_host_objects_are_opaque_values():
+    class Thing:
+        pass
+
+    thing = Thing()
+    assert ENV.compile("variables.t == variables.t").evaluate({"object": {}, "variables": {"t": thing}}) is True
+    with pytest.raises(CelEvalError, match="no matching overload"):
+        ENV.compile("variables.t + 1").evaluate({"object": {}, "variables": {"t": thing}})

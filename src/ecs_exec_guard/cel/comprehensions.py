@@ -193,14 +193,19 @@ def build(compiler, node, rf, rt, s1, s2, compiled):
     raise compiler.fail(node, f"unknown macro {k}")
 
 
+_COMPARABLE = ("int", "uint", "double", "bool", "string", "bytes", "google.protobuf.Timestamp", "google.protobuf.Duration")
+
+
 def _sorted_pairs(pairs: list) -> list:
     import functools
 
     if pairs:
         first = kind(pairs[0][0])
+        if first not in _COMPARABLE:
+            raise CelEvalError("list elements must be comparable")
         for key, _ in pairs:
-            if kind(key) != first and not (first in ("int", "uint", "double") and kind(key) in ("int", "uint", "double")):
-                raise CelEvalError("sortBy: keys must all have the same type")
+            if kind(key) != first:
+                raise CelEvalError("list elements must have the same type")
 
     def cmp(a, b):
         return compare(a[0], b[0])

@@ -49,17 +49,27 @@ def char_at(s, i):
 
 
 def index_of(s, sub, offset=0):
-    if offset < 0 or offset > len(s):
+    if offset < 0:
         raise _range_error(offset)
+    if sub == "":
+        return min(offset, len(s))
+    if offset >= len(s):
+        return -1
     return s.find(sub, offset)
 
 
 def last_index_of(s, sub, offset=None):
     if offset is None:
-        return s.rfind(sub)
-    if offset < 0 or offset >= len(s) and not (offset == 0 and not s):
-        if offset < 0 or offset > len(s):
-            raise _range_error(offset)
+        return len(s) if sub == "" else s.rfind(sub)
+    if offset < 0:
+        raise _range_error(offset)
+    if sub == "":
+        return min(offset, len(s))
+    if offset >= len(s):
+        return -1
+    offset = min(offset, len(s) - len(sub))
+    if offset < 0:
+        return -1
     return s.rfind(sub, 0, offset + len(sub))
 
 
@@ -83,16 +93,15 @@ def split(s, sep, n=-1):
 
 def substring(s, start, end=None):
     if end is None:
-        end = len(s)
         if start < 0 or start > len(s):
             raise _range_error(start)
         return s[start:]
+    if start > end:
+        raise CelEvalError(f"invalid substring range. start: {start}, end: {end}")
     if start < 0 or start > len(s):
         raise _range_error(start)
     if end < 0 or end > len(s):
         raise _range_error(end)
-    if start > end:
-        raise CelEvalError(f"invalid substring range. start: {start}, end: {end}")
     return s[start:end]
 
 
@@ -359,9 +368,9 @@ def _sort_key_check(lst):
     for item in lst:
         k = kind(item)
         if k != first:
-            raise CelEvalError(f"list elements must have the same type: expected {first} but got {k}")
+            raise CelEvalError("list elements must have the same type")
     if first not in ("int", "uint", "double", "string", "bytes", "bool", "google.protobuf.Timestamp", "google.protobuf.Duration"):
-        raise CelEvalError(f"list elements must be comparable: {first}")
+        raise CelEvalError("list elements must be comparable")
 
 
 def _cmp(a, b):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from . import ext_go, ext_k8s
-from .library import Library
+from .library import Library, no_overload
 
 # Kyverno's own libraries that need a cluster, the network or data outside
 # the payload: a policy calling them is rejected when it is compiled.
@@ -25,9 +25,21 @@ UNSUPPORTED = {
 }
 
 
+def _resolve(bindings, name):
+    resolve = getattr(bindings, "resolve", None)
+    if resolve is None:
+        raise no_overload("resolve", (bindings, name))
+    return resolve(name)
+
+
 def install(lib: Library, name: str) -> None:
     ext_go.install(lib)
     ext_k8s.install(lib)
+    if name == "kyverno-json":
+        # kyverno-json declares `bindings` (an opaque type) whose
+        # resolve('name') returns the binding $name; the host passes an
+        # object with a resolve(name) method.
+        lib.add("resolve", ("bindings", "string"), "dyn", _resolve, "member")
     for function, why in UNSUPPORTED.items():
         if not lib.has_function(function):
             lib.mark_unsupported(function, why)

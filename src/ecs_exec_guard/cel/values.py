@@ -210,7 +210,8 @@ def kind(v) -> str:
         return "int"
     if isinstance(v, bytes):
         return "bytes"
-    raise CelEvalError(f"unsupported value type: {type(v).__name__}")
+    # A host object (such as kyverno-json's bindings): opaque to CEL.
+    return f"<{type(v).__name__}>"
 
 
 def is_map(v) -> bool:
