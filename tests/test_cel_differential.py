@@ -278,7 +278,7 @@ def _exprs():
     return st.recursive(leaves, extend, max_leaves=8)
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(_exprs(), json_values)
 def test_random_expressions_agree(text, payload):
     compare(text, payload)

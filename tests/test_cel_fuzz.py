@@ -93,7 +93,7 @@ def test_random_text_never_crashes(text, payload):
     _check(text, payload)
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_exprs(), json_values)
 def test_random_expressions_never_crash(text, payload):
     _check(text, payload)

@@ -211,7 +211,7 @@ def test_library_functions(text, expected):
         ("math.least(dyn([]))", "must not be empty"),
         ("[].min()", "min called on empty list"),
         ("base64.decode('!!')", "illegal base64"),
-        ("'a'.matches('(')", "invalid regular expression"),
+        ("'a'.matches(dyn('('))", "invalid regular expression '(': missing ): ("),
         ("regex.extract('a', '(a)(b)')", "more than one capturing group"),
         ("quantity('1x')", "quantities must match"),
         ("ip('1.2.3')", "parse error"),
@@ -255,6 +255,12 @@ def test_orvalue_on_a_plain_value_returns_it():
     assert run("object.?y.orValue(5)", {"x": 3}) == 5
     with pytest.raises(CelEvalError, match="no such key: y"):
         run("object.y.orValue(5)", {"x": 3})
+
+
+@pytest.mark.parametrize("text", ["'a'.matches('(')", "matches('a', '[')", "'a'.find('(')", "'a'.findAll('(', 2)"])
+def test_constant_invalid_pattern_is_a_compile_error(text):
+    with pytest.raises(CelCompileError, match="invalid regular expression"):
+        ENV.compile(text)
 
 
 def test_standard_environment_lacks_extensions():

@@ -15,6 +15,7 @@ values (``error || true`` is ``true``).
 from __future__ import annotations
 
 from . import ast as A
+from . import regex
 from . import types as T
 from .errors import CelCompileError, CelEvalError
 from .library import Library, make_dispatcher, no_overload
@@ -298,6 +299,15 @@ class Compiler:
             if member:
                 raise self.fail(node, f"found no matching overload for '{name}' applied to '{T.format_type(arg_types[0])}.({', '.join(T.format_type(t) for t in arg_types[1:])})'")
             raise self.fail(node, f"found no matching overload for '{name}' applied to '({shown})'")
+        if name in _PATTERN_ARG and len(args) >= 1:
+            # A constant regular expression is checked when the expression
+            # is compiled, as cel-go does when it plans the program.
+            pattern = (list(args) if member else list(args)[1:])[:1]
+            if pattern and isinstance(pattern[0], A.Lit) and type(pattern[0].value) is str:
+                try:
+                    regex.compile_pattern(pattern[0].value)
+                except CelEvalError as exc:
+                    raise self.fail(pattern[0], exc.message) from None
         exact = len(candidates) == 1 and all(
             want is None or want == t.name for want, t in zip(candidates[0].kinds, arg_types)
         )
@@ -420,6 +430,8 @@ class Compiler:
 from .values import Optional as Optional_  # noqa: E402
 
 _KEY_TYPES = (str, int, bool)
+# Functions whose second argument (after the receiver) is an RE2 pattern.
+_PATTERN_ARG = frozenset(("matches", "find", "findAll"))
 
 
 def _display_name(name: str) -> str:

@@ -16,7 +16,10 @@ def compile_pattern(pattern: str):
         options.log_errors = False
         return re2.compile(pattern, options)
     except Exception as exc:
-        raise CelEvalError(f"invalid regular expression {pattern!r}: {exc}") from None
+        why = exc.args[0] if exc.args else exc
+        if isinstance(why, bytes):
+            why = why.decode("utf-8", "replace")
+        raise CelEvalError(f"invalid regular expression {pattern!r}: {why}") from None
 
 
 def search(pattern: str, text: str) -> bool:
