@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from dataclasses import dataclass
@@ -94,6 +95,12 @@ def parse_address(address: object) -> ResourceAddress | None:
     """Parse a resource instance address; None when it is not one."""
     if not isinstance(address, str) or not address:
         return None
+    return _parse_address(address)
+
+
+@functools.lru_cache(maxsize=65536)
+def _parse_address(address: str) -> ResourceAddress | None:
+    # the same address is parsed by the analyzer, the sort and the locator
     steps = _split(address.strip())
     if steps is None:
         return None
