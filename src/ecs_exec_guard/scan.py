@@ -182,7 +182,7 @@ class Scanner:
 
     def load_resources(self, policies=(), extra_need=None) -> list:
         """The payload's documents. ``extra_need``: what a report reads besides the policies."""
-        pre = compile_preprocessors(self.request.pre_process)
+        pre = bool(self.request.pre_process)
         analyzer = wanted_analyzer(policies)
         need = None
         stdin = self.request.payload == STDIN
@@ -217,17 +217,20 @@ class Scanner:
                     raise LoadError(exc.where, f"{exc.why}; {HOW_TO}") from None
                 raise
         self.log("Pre processing ...")
+        # like the reference, the expressions are parsed only now, after the
+        # payload was read and the line above printed
+        compiled = compile_preprocessors(self.request.pre_process)
         self.analyses = []
         self.raw_count = None
         if analyzer:
             clusters = self._analyze(payload)
             if plain:
                 # policies of both kinds: each reads its own resources (see evaluate)
-                raw = as_resources(preprocess(payload, pre))
+                raw = as_resources(preprocess(payload, compiled))
                 self.raw_count = len(raw)
                 return raw + clusters
             payload = clusters
-        payload = preprocess(payload, pre)
+        payload = preprocess(payload, compiled)
         return as_resources(payload)
 
     def evaluate(self, policies, resources, bindings, json_numbers: bool = False):

@@ -10,8 +10,8 @@ the exact spelling matters: this module reproduces it.
 
 from __future__ import annotations
 
+from ..jp.values import GoMapSlice, go_format_number_sharp_v, go_json_number
 from ..jp.values import go_format_float_g as go_float
-from ..jp.values import go_format_number_sharp_v, go_json_number
 from ..jp.values import go_sprint_v as go_v
 
 __all__ = [
@@ -78,7 +78,8 @@ def go_sharp_v(v, top: bool = True) -> str:
         )
         return "map[string]interface {}{" + inner + "}"
     if isinstance(v, (list, tuple)):
-        return "[]interface {}{" + ", ".join(go_sharp_v(x, False) for x in v) + "}"
+        head = "[]map[string]interface {}{" if type(v) is GoMapSlice else "[]interface {}{"
+        return head + ", ".join(go_sharp_v(x, False) for x in v) + "}"
     return repr(v)
 
 

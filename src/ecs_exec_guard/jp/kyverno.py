@@ -31,6 +31,7 @@ from .registry import (
 from .values import (
     INT_TYPES,
     GoInt,
+    GoMapSlice,
     deep_equal,
     float32_shortest_f,
     go_equal_fold,
@@ -543,7 +544,160 @@ def _json_float(text: str):
 
 
 _K8S_JSON = json.JSONDecoder(parse_int=_json_int, parse_float=_json_float, parse_constant=_reject_constant)
-_GO_JSON = json.JSONDecoder(parse_float=_json_float, parse_constant=_reject_constant)
+
+
+def _quote_byte(c: int) -> str:
+    """Go encoding/json's ``quoteChar`` of one byte of the input."""
+    if c == 0x27:
+        return "'\\''"
+    if c == 0x22:
+        return "'\"'"
+    from ..engine.gofmt import go_quote  # strconv.Quote of the byte as a rune
+
+    return "'" + go_quote(chr(c))[1:-1] + "'"
+
+
+class _GoJSONSyntax(Exception):
+    pass
+
+
+def go_json_syntax_error(text: str) -> str | None:
+    """The syntax error Go's ``encoding/json`` reports for ``text``, if any.
+
+    A small scanner with the same states as Go's, so that ``json_parse``
+    and ``parse_json`` fail with the reference's words ("invalid character
+    'x' looking for beginning of value", "unexpected end of JSON input").
+    """
+    data = text.encode("utf-8", "surrogatepass")
+    n = len(data)
+    ws = b" \t\r\n"
+
+    def bad(i: int, context: str):
+        raise _GoJSONSyntax(f"invalid character {_quote_byte(data[i] if i < n else 0x20)} {context}")
+
+    def at(i: int) -> int:
+        """The byte at ``i`` between tokens or in a string: the end is an error."""
+        if i >= n:
+            raise _GoJSONSyntax("unexpected end of JSON input")
+        return data[i]
+
+    def inner(i: int) -> int:
+        """The byte at ``i`` inside a number, literal or escape: Go's scanner
+        sees the end of the input as a space there."""
+        return data[i] if i < n else 0x20
+
+    def skip(i: int) -> int:
+        while i < n and data[i] in ws:
+            i += 1
+        return i
+
+    def literal(i: int, word: bytes) -> int:
+        for k in range(1, len(word)):
+            if inner(i + k) != word[k]:
+                bad(i + k, f"in literal {word.decode()} (expecting {_quote_byte(word[k])})")
+        return i + len(word)
+
+    def number(i: int) -> int:
+        if data[i] == 0x2D:  # -
+            i += 1
+            if not 0x30 <= inner(i) <= 0x39:
+                bad(i, "in numeric literal")
+        if data[i] == 0x30:
+            i += 1
+        else:
+            while i < n and 0x30 <= data[i] <= 0x39:
+                i += 1
+        if i < n and data[i] == 0x2E:  # .
+            i += 1
+            if not 0x30 <= inner(i) <= 0x39:
+                bad(i, "after decimal point in numeric literal")
+            while i < n and 0x30 <= data[i] <= 0x39:
+                i += 1
+        if i < n and data[i] in b"eE":
+            i += 1
+            if inner(i) in b"+-":
+                i += 1
+            if not 0x30 <= inner(i) <= 0x39:
+                bad(i, "in exponent of numeric literal")
+            while i < n and 0x30 <= data[i] <= 0x39:
+                i += 1
+        return i
+
+    def string(i: int) -> int:
+        i += 1
+        while True:
+            c = at(i)
+            if c == 0x22:
+                return i + 1
+            if c == 0x5C:
+                i += 1
+                e = inner(i)
+                if e == 0x75:  # u
+                    for k in range(1, 5):
+                        if inner(i + k) not in b"0123456789abcdefABCDEF":
+                            bad(i + k, "in \\u hexadecimal character escape")
+                    i += 5
+                    continue
+                if e not in b'"\\/bfnrt':
+                    bad(i, "in string escape code")
+                i += 1
+                continue
+            if c < 0x20:
+                bad(i, "in string literal")
+            i += 1
+
+    def value(i: int, depth: int) -> int:
+        if depth > 10000:
+            raise _GoJSONSyntax("exceeded max depth")
+        c = at(i)
+        if c == 0x7B:  # {
+            i = skip(i + 1)
+            if at(i) == 0x7D:
+                return i + 1
+            while True:
+                if at(i) != 0x22:
+                    bad(i, "looking for beginning of object key string")
+                i = skip(string(i))
+                if at(i) != 0x3A:
+                    bad(i, "after object key")
+                i = skip(value(skip(i + 1), depth + 1))
+                c = at(i)
+                if c == 0x7D:
+                    return i + 1
+                if c != 0x2C:
+                    bad(i, "after object key:value pair")
+                i = skip(i + 1)
+        if c == 0x5B:  # [
+            i = skip(i + 1)
+            if at(i) == 0x5D:
+                return i + 1
+            while True:
+                i = skip(value(i, depth + 1))
+                c = at(i)
+                if c == 0x5D:
+                    return i + 1
+                if c != 0x2C:
+                    bad(i, "after array element")
+                i = skip(i + 1)
+        if c == 0x22:
+            return string(i)
+        if c == 0x2D or 0x30 <= c <= 0x39:
+            return number(i)
+        for word in (b"true", b"false", b"null"):
+            if c == word[0]:
+                return literal(i, word)
+        bad(i, "looking for beginning of value")
+        return i  # pragma: no cover - bad() raises
+
+    try:
+        i = skip(value(skip(0), 1))
+        if i < n:
+            bad(i, "after top-level value")
+    except _GoJSONSyntax as exc:
+        return str(exc)
+    except RecursionError:
+        return "exceeded max depth"
+    return None
 
 
 def _decode_json(decoder: json.JSONDecoder, text: str):
@@ -553,7 +707,8 @@ def _decode_json(decoder: json.JSONDecoder, text: str):
     except RecursionError:
         raise JPRuntimeError("exceeded max depth") from None
     except ValueError as exc:
-        raise JPRuntimeError(str(exc)) from None
+        # Go checks the whole text's syntax before converting numbers
+        raise JPRuntimeError(go_json_syntax_error(text) or str(exc)) from None
 
 
 def _parse_json(args):
@@ -689,9 +844,10 @@ def _lookup(args):
 
 def _items(args):
     collection, key_name, value_name = args
+    # a []map[string]interface {} in the reference, indexes as float64
     if isinstance(collection, dict):
-        return [{key_name: key, value_name: collection[key]} for key in sorted(collection)]
-    return [{key_name: index, value_name: value} for index, value in enumerate(collection)]
+        return GoMapSlice({key_name: key, value_name: collection[key]} for key in sorted(collection))
+    return GoMapSlice({key_name: float(index), value_name: value} for index, value in enumerate(collection))
 
 
 def _object_from_lists(args):
@@ -838,7 +994,8 @@ def _concat(args):
 
 
 def _json_parse(args):
-    return _decode_json(_GO_JSON, args[0])
+    # k8s.io/apimachinery's json.Unmarshal, like parse_json
+    return _decode_json(_K8S_JSON, args[0])
 
 
 def _wildcard(args):

@@ -41,6 +41,15 @@ class GoUint64(int):
     __slots__ = ()
 
 
+class GoMapSlice(list):
+    """A list Go holds as ``[]map[string]interface {}`` (what ``items()`` returns).
+
+    It behaves as any list; only Go's ``%#v`` spells its type differently.
+    """
+
+    __slots__ = ()
+
+
 INT64_MIN = -(2**63)
 INT64_MAX = 2**63 - 1
 UINT64_MAX = 2**64 - 1
