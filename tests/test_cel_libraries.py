@@ -281,3 +281,20 @@ def test_standard_environment_lacks_extensions():
 def test_kyverno_only_libraries_are_reported_as_unsupported(text, function):
     with pytest.raises(CelCompileError, match=f"function '{function}' is not supported"):
         ENV.compile(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "int('5\\n')",
+        "uint('5\\n')",
+        "uint('+1')",
+        "int('\u0663')",
+        "timestamp('2024-01-01T00:00:00Z\\n')",
+        "'%.\u00b2f'.format([1.0])",
+    ],
+)
+def test_conversions_reject_what_go_rejects(text):
+    with pytest.raises(CelEvalError) as info:
+        run(text)
+    assert not str(info.value).startswith("evaluation failed")

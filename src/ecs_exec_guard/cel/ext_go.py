@@ -264,7 +264,7 @@ def format_string(fmt, args):
         precision = None
         if fmt[i] == ".":
             j = i + 1
-            while j < n and fmt[j].isdigit():
+            while j < n and "0" <= fmt[j] <= "9":
                 j += 1
             precision = int(fmt[i + 1:j] or "0")
             i = j

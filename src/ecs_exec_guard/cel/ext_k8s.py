@@ -260,7 +260,7 @@ def parse_url(s: str) -> CelURL:
             raise CelEvalError(f"URL parse error during conversion from string: parse {s!r}: invalid port after host")
         if ":" in host.rsplit("]", 1)[-1]:
             port = host.rsplit(":", 1)[1]
-            if port and not port.isdigit():
+            if port and not re.fullmatch(r"[0-9]+", port):
                 raise CelEvalError(f"URL parse error during conversion from string: parse {s!r}: invalid port {':' + port!r} after host")
     elif not scheme and not rest.startswith("/"):
         raise CelEvalError(f"URL parse error during conversion from string: parse {s!r}: invalid URI for request")
@@ -473,7 +473,7 @@ def _normalize(s: str) -> str:
     parts = core.split(".")
     while len(parts) < 3:
         parts.append("0")
-    parts = [p.lstrip("0") or "0" if p.isdigit() else p for p in parts]
+    parts = [p.lstrip("0") or "0" if p.isascii() and p.isdigit() else p for p in parts]
     return ".".join(parts) + (sep + rest if sep else "")
 
 
@@ -496,13 +496,13 @@ def is_semver(s, normalize=False):
 # named formats
 # ---------------------------------------------------------------------------
 
-_DNS1123_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
-_DNS1123_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
-_DNS1035_LABEL = re.compile(r"^[a-z]([-a-z0-9]*[a-z0-9])?$")
-_QUALIFIED = re.compile(r"^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$")
-_LABEL_VALUE = re.compile(r"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$")
-_UUID = re.compile(r"^(?i:[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12})$")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DNS1123_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?\Z")
+_DNS1123_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\Z")
+_DNS1035_LABEL = re.compile(r"^[a-z]([-a-z0-9]*[a-z0-9])?\Z")
+_QUALIFIED = re.compile(r"^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]\Z")
+_LABEL_VALUE = re.compile(r"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?\Z")
+_UUID = re.compile(r"^(?i:[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12})\Z")
+_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 
 
 def _max_len(n):

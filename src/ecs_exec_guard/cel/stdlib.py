@@ -142,7 +142,7 @@ def sub_dur(a, b):
 
 
 _RFC3339 = re.compile(
-    r"^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?([Zz]|[+-]\d{2}:\d{2})$"
+    r"^([0-9]{4})-([0-9]{2})-([0-9]{2})[Tt]([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]{1,9}))?([Zz]|[+-][0-9]{2}:[0-9]{2})\Z"
 )
 
 
@@ -201,7 +201,7 @@ def parse_duration(text: str) -> Duration:
 def _zone(name: str):
     if name in ("", "UTC", "Z"):
         return timezone.utc
-    m = re.fullmatch(r"([+-]?)(\d{1,2}):(\d{2})", name)
+    m = re.fullmatch(r"([+-]?)([0-9]{1,2}):([0-9]{2})", name)
     if m:
         sign = -1 if m.group(1) == "-" else 1
         return timezone(sign * timedelta(hours=int(m.group(2)), minutes=int(m.group(3))))
@@ -251,7 +251,7 @@ _DUR_GETTERS = {
 # conversions
 # ---------------------------------------------------------------------------
 
-_INT_TEXT = re.compile(r"^[+-]?[0-9]+$")
+_INT_TEXT = re.compile(r"^[+-]?[0-9]+\Z")
 
 
 def to_int_double(v):
@@ -285,7 +285,7 @@ def to_uint_double(v):
 
 
 def to_uint_string(s):
-    if not re.match(r"^\+?[0-9]+$", s):
+    if not re.fullmatch(r"[0-9]+", s):
         raise CelEvalError(f"cannot convert string {s!r} to uint")
     r = int(s)
     if r > UINT64_MAX:
