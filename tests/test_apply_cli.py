@@ -176,3 +176,10 @@ def test_missing_json_flag(tmp_path, capsys):
     p.write_text(policy(validations=["true"]))
     assert main(["apply", str(p)]) == 2
     assert "--json" in capsys.readouterr().err
+
+
+def test_yaml_integers_compare_and_big_ones_are_uint(tmp_path, capsys):
+    pol = policy(validations=["object.n < 2 && object.n >= 1", "type(object.big) == uint", "object.l[0] < object.l[1]"])
+    code, out, _ = run(tmp_path, capsys, [pol], [("yaml", "n: 1\nbig: 18446744073709551615\nl: [1, 2]\n")])
+    assert out.endswith("pass: 1, fail: 0, warn: 0, error: 0, skip: 0 \n")
+    assert code == 0

@@ -197,3 +197,17 @@ def test_action_clean_plan_passes_with_the_cel_policy(tmp_path):
     run = run_action(ws, {"payload": "plan.json", "policy": "cel.yaml"})
     assert run.code == 0, run.stdout + run.stderr
     assert run.outputs["result"] == "pass"
+
+
+def test_yaml_integers_compare_under_scan_and_kyverno_json_cel(scan):
+    assert scan(cel("p", ["object.n < 2", "type(object.n) == int"]), "n: 1\n", payload_name="p.yaml").code == 0
+    text = kj_policy("""
+        rules:
+        - name: r
+          assert:
+            all:
+            - check:
+                (cel; object.n < 2): true
+    """)
+    assert scan(text, "n: 1\n", payload_name="p.yaml").code == 0
+    assert scan(text, "n: 3\n", payload_name="p.yaml").code == 1

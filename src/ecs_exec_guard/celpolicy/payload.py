@@ -81,6 +81,80 @@ def json_numbers_as_double(value):
     return _convert(value)
 
 
+def _go_number(value):
+    """A loader's Go-typed integer as CEL sees it: uint64 is ``uint``, the rest ``int``."""
+    from ..cel import UInt
+    from ..jp.values import GoUint64
+
+    if isinstance(value, GoUint64):
+        return UInt(value)
+    return int(value)
+
+
+def _go_convert(value):
+    t = type(value)
+    if t is dict:
+        return GoObject(value)
+    if t is list:
+        return [_go_convert(x) for x in value]
+    if t is str or t is float or t is bool or t is int or value is None:
+        return value
+    if isinstance(value, bool):
+        return bool(value)
+    if isinstance(value, int):
+        return _go_number(value)
+    if isinstance(value, Mapping):
+        return GoObject(value)
+    if isinstance(value, (list, tuple)):
+        return [_go_convert(x) for x in value]
+    return value
+
+
+class GoObject(Mapping):
+    """A decoded YAML (or computed) object whose integers read as CEL ``int``/``uint``.
+
+    The loaders mark Go's integer kinds with int subclasses; CEL knows
+    ``int`` and ``uint`` only. Converted on access, like :class:`JsonObject`.
+    """
+
+    __slots__ = ("_data", "_cache")
+
+    def __init__(self, data):
+        self._data = data
+        self._cache = None
+
+    def __getitem__(self, key):
+        value = self._data[key]
+        t = type(value)
+        if t is str or t is bool or t is float or t is int or value is None:
+            return value
+        cache = self._cache
+        if cache is None:
+            cache = self._cache = {}
+        elif key in cache:
+            return cache[key]
+        out = _go_convert(value)
+        cache[key] = out
+        return out
+
+    def __contains__(self, key) -> bool:
+        return key in self._data
+
+    def __iter__(self):
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __repr__(self) -> str:
+        return f"GoObject({self._data!r})"
+
+
+def go_numbers(value):
+    """``value`` with the loaders' Go integer kinds seen as CEL ``int`` / ``uint``."""
+    return _go_convert(value)
+
+
 def plain(value):
     """A view turned back into plain dicts and lists (for reports)."""
     if isinstance(value, Mapping):
@@ -195,7 +269,7 @@ def load_cel_payload(path: str, lazy: bool = True):
         if len(docs) != 1:
             raise LoadError(path, f"a payload must be one object, got {len(docs)} YAML documents")
         _want_object(docs[0], path)
-        return docs[0]
+        return go_numbers(docs[0])
     raise LoadError(path, f"unsupported payload file type ({ext or 'no extension'}); expected .json, .yaml or .yml")
 
 

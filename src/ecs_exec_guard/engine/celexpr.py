@@ -9,6 +9,7 @@ JMESPath).
 
 from __future__ import annotations
 
+from ..celpolicy.payload import go_numbers
 from .bindings import Lazy
 from .errors import RuleError
 
@@ -58,14 +59,14 @@ class CelBindings:
                 value = value.get()
             except RuleError as exc:
                 raise CelEvalError(str(exc)) from None
-        return value
+        return go_numbers(value)
 
 
 def run_cel(program, value, bindings):
     from ..cel import CelEvalError
 
     try:
-        return program.evaluate({"object": value, "bindings": CelBindings(bindings)})
+        return program.evaluate({"object": go_numbers(value), "bindings": CelBindings(bindings)})
     except CelEvalError as exc:
         raise RuleError(str(exc)) from None
     except RecursionError:

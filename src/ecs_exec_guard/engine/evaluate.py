@@ -206,12 +206,9 @@ def evaluate(policies: list[Policy], resources: list, bindings: dict | None = No
                 from ..celpolicy.evaluate import rule_result
 
                 if cel_view is None:
-                    if json_numbers:
-                        from ..celpolicy.payload import json_numbers_as_double
+                    from ..celpolicy.payload import go_numbers, json_numbers_as_double
 
-                        cel_view = json_numbers_as_double(resource)
-                    else:
-                        cel_view = resource
+                    cel_view = json_numbers_as_double(resource) if json_numbers else go_numbers(resource)
                 r = rule_result(policy, cel_view)
                 if r is not None:
                     rules.append(r)
