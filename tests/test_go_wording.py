@@ -77,3 +77,40 @@ def test_pre_process_is_parsed_after_the_payload_is_read(scan):
     assert r.code == 2
     assert "Pre processing ..." not in r.out
     assert "invalid JSON" in r.err
+
+
+COMPILER_EVERYWHERE = """
+- name: r
+  compiler: jp
+  context:
+  - name: x
+    compiler: jp
+    variable: (m)
+  match:
+    compiler: jp
+    any:
+    - m: {}
+  feedback:
+  - name: f
+    compiler: jp
+    value: (m)
+  assert:
+    compiler: jp
+    all:
+    - compiler: jp
+      check:
+        ($x): {}
+"""
+
+
+def test_compiler_is_accepted_everywhere_the_reference_has_it(scan):
+    from test_engine_semantics import policy
+
+    text = policy(COMPILER_EVERYWHERE).replace("spec:\n", "spec:\n  compiler: jp\n", 1)
+    r = scan(text, {"m": {"a": 1}})
+    assert r.rule_lines == ["- test / r /  PASSED"]
+    bad = text.replace("- name: f\n        compiler: jp", "- name: f\n        compiler: go")
+    assert bad != text
+    r = scan(bad, {"m": {"a": 1}})
+    assert r.code == 2
+    assert "spec.rules[0].feedback[0].compiler must be 'jp' or 'cel', got 'go'" in r.err

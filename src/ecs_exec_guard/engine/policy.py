@@ -193,6 +193,9 @@ def _check_shape(doc: dict) -> None:
         fb = rule.get("feedback")
         if fb is not None:
             _want(fb, list, f"{w}.feedback", "a list")
+            for j, entry in enumerate(fb):
+                if isinstance(entry, dict):
+                    _check_compiler(entry, f"{w}.feedback[{j}]")
 
 
 def _compile_rule(i: int, rule: dict, compiler: str = ENGINE_JP) -> Rule:
