@@ -201,3 +201,20 @@ def test_terraform_documents_are_recognised_by_their_head(head, expected):
     from ecs_exec_guard.engine.inputs import looks_like_terraform
 
     assert looks_like_terraform(head) is expected
+
+
+def test_text_lines_of_passing_and_erroring_rules_are_the_templates():
+    """The text report writes rules that did not fail without the template: same text."""
+    from ecs_exec_guard.engine.evaluate import evaluate
+    from ecs_exec_guard.engine.policy import load_policies
+    from ecs_exec_guard.engine.report import TextReport
+
+    policies = load_policies([str(POLICY), str(REPO / "tests/data/cli/format-version.yaml")])
+    docs = [json.loads(EXAMPLE.read_text()), {"format_version": "1.2"}, {"planned_values": 3}, []]
+    report = TextReport()
+    seen = set()
+    for bindings in ({"analyzer": {"resource": {"type": "terraform-plan"}}}, {}):
+        for result in evaluate(policies, docs, bindings):
+            seen.update(r.status for r in result.rules)
+            assert report.render(result) == report.render_template(result)
+    assert {"PASSED", "FAILED", "ERROR"} <= seen

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .evaluate import ERROR, ResourceResult, RuleResult, Violation
+from .evaluate import ERROR, FAILED, ResourceResult, RuleResult, Violation
 from .gofmt import go_json_indent
 
 
@@ -42,6 +42,17 @@ class TextReport:
         self._template = _templates().get_template("scan_results.txt.j2")
 
     def render(self, result: ResourceResult) -> str:
+        if not result.rules:
+            return ""
+        if all(r.status != FAILED for r in result.rules):
+            # one line per rule: what the template gives, without its cost
+            # (most resources of a large plan pass)
+            return "".join(
+                f"- {r.policy.name} / {r.rule.name} / {r.identifier} {TextRule(r).status_text}\n" for r in result.rules
+            )
+        return self.render_template(result)
+
+    def render_template(self, result: ResourceResult) -> str:
         if not result.rules:
             return ""
         text = self._template.render(rules=[TextRule(r) for r in result.rules])
