@@ -53,8 +53,19 @@ def format_index(index: Index) -> str:
     return "[" + json.dumps(index, ensure_ascii=False) + "]"
 
 
+# Addresses without string keys (most of them), in one regular-expression pass.
+_SIMPLE = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*(?:\[-?[0-9]+\])?(?:\.[A-Za-z_][A-Za-z0-9_-]*(?:\[-?[0-9]+\])?)*\Z")
+_SIMPLE_STEP = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*)(?:\[(-?[0-9]+)\])?")
+
+
 def _split(address: str) -> list[tuple[str, Index]] | None:
     """Split an address into (identifier, index) steps, or None when malformed."""
+    if _SIMPLE.match(address):
+        return [(ident, int(index) if index else None) for ident, index in _SIMPLE_STEP.findall(address)]
+    return _split_steps(address)
+
+
+def _split_steps(address: str) -> list[tuple[str, Index]] | None:
     steps: list[tuple[str, Index]] = []
     pos = 0
     end = len(address)
