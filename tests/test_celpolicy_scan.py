@@ -211,3 +211,11 @@ def test_yaml_integers_compare_under_scan_and_kyverno_json_cel(scan):
     """)
     assert scan(text, "n: 1\n", payload_name="p.yaml").code == 0
     assert scan(text, "n: 3\n", payload_name="p.yaml").code == 1
+
+
+def test_summary_does_not_call_clusters_passed_under_a_whole_plan_verdict(scan):
+    plan = json.loads((REPO / "examples" / "ecs-cluster" / "plan.json").read_text())
+    r = scan(CEL_ECS.read_text(), plan, "--output", "markdown")
+    assert r.code == 1
+    assert "ECS Exec must have logging enabled: aws_ecs_cluster.batch, module.ecs.aws_ecs_cluster.this" in r.out
+    assert "✅ pass" not in r.out

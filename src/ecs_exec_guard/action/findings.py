@@ -357,7 +357,15 @@ def collect(path: str, rel: str, outcome: ScanOutcome, locator_for, analyses: li
                 finding = findings.get((index, cluster.address))
                 if finding is not None:
                     finding.cluster = cluster
-                status = "fail" if finding is not None else "error" if index in errored else "pass"
+                if finding is not None:
+                    status = "fail"
+                elif index in errored:
+                    status = "error"
+                elif (index, None) in findings:
+                    # a verdict on the whole document (a CEL policy's): not a pass per cluster
+                    status = "not judged"
+                else:
+                    status = "pass"
                 rows.append(ClusterRow(rel, cluster, status, locator(doc)))
         for finding in findings.values():
             finding_locator[id(finding)] = locator(documents.get(finding.resource_index))
