@@ -12,7 +12,11 @@ after --timeout seconds is killed and reported as such.
 
 To add a case, append a ``Case`` to ``CASES``: a name, what it checks, the
 files to write (name -> text or bytes) and the command-line arguments after
-``ecs-exec-guard``.  Optional ``expect``: text the output (stdout + stderr)
+``ecs-exec-guard``. Optional ``setup(folder)`` makes what text cannot
+(symbolic links, FIFOs); with ``action`` (the action's inputs, e.g.
+``{"payload": "plan.json"}``) the command runs as a runner runs the
+container: ``action`` in the folder as workspace, with ``INPUT_*``,
+``GITHUB_WORKSPACE``, ``GITHUB_STEP_SUMMARY`` and ``GITHUB_OUTPUT`` set.  Optional ``expect``: text the output (stdout + stderr)
 must contain, so that a case that "finishes" by failing early is noticed.
 The exit status is printed, not judged: a refusal with a clear error is an
 acceptable answer to a hostile input.
@@ -29,6 +33,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,6 +48,8 @@ class Case:
     args: list[str]
     expect: str = ""
     extra: dict = field(default_factory=dict)
+    setup: Callable[[Path], None] | None = None
+    action: dict[str, str] | None = None
 
 
 def _jp(expression: str, data: dict, expect: str = "") -> tuple[dict, list[str], str]:
@@ -174,6 +181,92 @@ CASES: list[Case] = [
 ]
 
 
+def _runner_env(workspace: str, runner: str, inputs: dict[str, str]) -> dict[str, str]:
+    """What a runner gives the action's container (every input of action.yml set)."""
+    import yaml
+
+    spec = yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))
+    values = {name: str(item.get("default", "")) for name, item in spec["inputs"].items()}
+    values.update(inputs)
+    env = {f"INPUT_{name.upper()}": value for name, value in values.items()}
+    for name in ("summary", "output"):
+        Path(runner, name).write_text("", encoding="utf-8")
+    env.update(
+        GITHUB_ACTIONS="true",
+        GITHUB_WORKSPACE=workspace,
+        GITHUB_STEP_SUMMARY=str(Path(runner, "summary")),
+        GITHUB_OUTPUT=str(Path(runner, "output")),
+        RUNNER_TEMP=runner,
+    )
+    return env
+
+
+
+# -- workspace files: links, FIFOs, special files, huge text -------------------------
+
+
+def _plan(name: str = "c") -> str:
+    cluster = {
+        "address": f"aws_ecs_cluster.{name}", "mode": "managed", "type": "aws_ecs_cluster", "name": name,
+        "values": {"name": name, "configuration": [{"execute_command_configuration": [{"logging": "NONE"}]}]},
+    }
+    return json.dumps({"format_version": "1.2", "planned_values": {"root_module": {"resources": [cluster]}}})
+
+
+def _links_to_workspace(count: int) -> Callable[[Path], None]:
+    def setup(ws: Path) -> None:
+        (ws / "stacks").mkdir()
+        (ws / "stacks" / "plan.json").write_text(_plan(), encoding="utf-8")
+        for i in range(count):
+            (ws / f"link{i}").symlink_to(".")
+            (ws / "stacks" / f"up{i}").symlink_to("..")
+
+    return setup
+
+
+def _policy_folder_with(make: Callable[[Path], None]) -> Callable[[Path], None]:
+    def setup(ws: Path) -> None:
+        (ws / "policies").mkdir()
+        (ws / "policies" / "ok.yaml").write_text(_policy(
+            "  - name: r\n    assert:\n      all:\n      - check:\n          format_version: '1.2'\n"), encoding="utf-8")
+        make(ws / "policies" / "zz.yaml")
+
+    return setup
+
+
+FILE_CASES: list[Case] = [
+    Case("glob-two-links-to-workspace", "`**/plan.json` with two links to . and two to .. (action)",
+         {}, ["action"], expect="Checking stacks/plan.json: 1 document",
+         setup=_links_to_workspace(2), action={"payload": "**/plan.json"}),
+    Case("glob-ten-links-to-workspace", "`**/*.json` with ten links to . and ten to .. (action)",
+         {}, ["action"], expect="Checking stacks/plan.json: 1 document",
+         setup=_links_to_workspace(10), action={"payload": "**/*.json"}),
+    Case("policy-folder-link-dev-zero", "a policy folder holding a link to /dev/zero (action)",
+         {"plan.json": _plan()}, ["action"], expect="symbolic link",
+         setup=_policy_folder_with(lambda p: p.symlink_to("/dev/zero")),
+         action={"payload": "plan.json", "policy": "policies"}),
+    Case("policy-folder-fifo", "a policy folder holding a FIFO (action)",
+         {"plan.json": _plan()}, ["action"], expect="FIFO",
+         setup=_policy_folder_with(os.mkfifo), action={"payload": "plan.json", "policy": "policies"}),
+    Case("policy-folder-link-stdout", "a policy folder holding a link to /proc/self/fd/1 (action)",
+         {"plan.json": _plan()}, ["action"], expect="symbolic link",
+         setup=_policy_folder_with(lambda p: p.symlink_to("/proc/self/fd/1")),
+         action={"payload": "plan.json", "policy": "policies"}),
+    Case("payload-fifo", "the payload named by the action's input is a FIFO (action)",
+         {}, ["action"], expect="special file",
+         setup=lambda ws: os.mkfifo(ws / "plan.json"), action={"payload": "plan.json"}),
+    Case("scan-payload-fifo", "scan --payload on a FIFO",
+         {}, ["scan", "--payload", "plan.json"], expect="FIFO", setup=lambda ws: os.mkfifo(ws / "plan.json")),
+    Case("scan-policy-link-dev-zero", "scan --policy naming a link to /dev/zero",
+         {"plan.json": _plan()}, ["scan", "--payload", "plan.json", "--policy", "p.yaml"],
+         expect="character device", setup=lambda ws: (ws / "p.yaml").symlink_to("/dev/zero")),
+    Case("huge-cluster-name-5mb", "a cluster named with 5 MB: log lines, annotation and summary cut (action)",
+         {"plan.json": _plan("n" * 5_000_000)}, ["action"], expect="more characters)",
+         action={"payload": "plan.json"}),
+]
+CASES.extend(FILE_CASES)
+
+
 def _command(cli: str | None) -> list[str]:
     if cli:
         return [cli]
@@ -190,12 +283,19 @@ def run_case(case: Case, command: list[str], timeout: float) -> tuple[float, str
                 path.write_bytes(content)
             else:
                 path.write_text(content, encoding="utf-8")
+        if case.setup is not None:
+            case.setup(Path(tmp))
         env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
+        runner = tempfile.mkdtemp(prefix="stall-runner-")
+        if case.action is not None:
+            env.update(_runner_env(tmp, runner, case.action))
         start = time.perf_counter()
         try:
             proc = subprocess.run(command + case.args, cwd=tmp, env=env, capture_output=True, timeout=timeout)
         except subprocess.TimeoutExpired:
             return time.perf_counter() - start, "TIMEOUT", ""
+        finally:
+            shutil.rmtree(runner, ignore_errors=True)
         elapsed = time.perf_counter() - start
         output = proc.stdout.decode("utf-8", "replace") + proc.stderr.decode("utf-8", "replace")
         return elapsed, str(proc.returncode), output
