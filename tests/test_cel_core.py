@@ -226,3 +226,20 @@ def test_host_objects_are_opaque_values():
     assert ENV.compile("variables.t == variables.t").evaluate({"object": {}, "variables": {"t": thing}}) is True
     with pytest.raises(CelEvalError, match="no matching overload"):
         ENV.compile("variables.t + 1").evaluate({"object": {}, "variables": {"t": thing}})
+
+
+@pytest.mark.parametrize(
+    "text, payload, message",
+    [
+        # A type parameter first bound to dyn stays dyn: the value behind
+        # orValue() can be null or a string at run time.
+        ("-object.?a.orValue(1)", {"a": None}, "no matching overload for '-_' applied to '(null_type)'"),
+        ("-object.?a.orValue(1)", {"a": "x"}, "no matching overload for '-_' applied to '(string)'"),
+        # ... and a dyn element makes a list literal list(dyn).
+        ("[1, object.a][1] + 1", {"a": "x"}, "no matching overload for '_+_' applied to '(string, int)'"),
+    ],
+)
+def test_dyn_type_parameters_are_checked_at_run_time(text, payload, message):
+    with pytest.raises(CelEvalError) as info:
+        ENV.compile(text).evaluate({"object": payload, "variables": {}})
+    assert str(info.value) == message

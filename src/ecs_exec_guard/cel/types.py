@@ -151,7 +151,12 @@ def unify(pattern: T, actual: T, bindings: dict) -> bool:
         if bound is None:
             bindings[key] = actual
             return True
-        if bound.name == "dyn" and actual.name != "dyn":
+        if bound.name == "dyn":
+            # Once a parameter is bound to dyn it stays dyn: `x.orValue(1)`
+            # on a dyn value may still be a string or null at run time.
+            return True
+        if actual.name == "dyn":
+            # ... and a dyn argument makes it dyn: `[1, object.a]` is a list(dyn).
             bindings[key] = actual
             return True
         if bound.name == "null_type" or actual.name == "null_type":
