@@ -149,3 +149,28 @@ def test_parse_duration_errors(text, message):
     with pytest.raises(GoTimeError) as info:
         parse_duration(text)
     assert str(info.value).startswith(message)
+
+
+# -- replacements ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "expression",
+    [
+        "replace_all($s, 'a', $t)",
+        "replace_all($s, '', $t)",
+        "replace($s, 'a', $t, `-1`)",
+        "regex_replace_all('a', $s, $t)",
+        "regex_replace_all_literal('', $s, $t)",
+    ],
+)
+def test_replacements_that_would_multiply_sizes_are_refused(expression):
+    message = error_of(expression, s="a" * 100_000, t="b" * 100_000)
+    assert "the result would be longer than 67108864" in message
+    assert message.startswith("JMESPath function '")
+
+
+def test_replacements_below_the_limit_are_unchanged():
+    assert run("replace($s, 'a', $t, `2`)", s="a" * 1000, t="bb") == "bbbb" + "a" * 998
+    assert run("replace_all('abcb', 'b', 'xx')") == "axxcxx"
+    assert run("regex_replace_all('b', 'abcb', '[$0]')") == "a[b]c[b]"

@@ -35,6 +35,10 @@ _OPTIONS = re2.Options()
 _OPTIONS.log_errors = False  # errors are reported to the caller, not on stderr
 _UNANCHORED = re2._Anchor.UNANCHORED
 
+# The longest text replace_all builds (bytes), as for padding: a
+# replacement repeated for every match of a long text multiplies sizes.
+MAX_RESULT_BYTES = 1 << 26
+
 # Go's limit (regexp/syntax maxHeight) on how deeply groups may nest.
 _MAX_NESTING = 1000
 
@@ -164,6 +168,7 @@ class GoRegexp:
         pos = 0
         end = len(data)
         ascii_only = end == len(src)
+        size = 0
         while pos <= end:
             spans = match(_UNANCHORED, data, pos, end)
             a0, a1 = spans[0]
@@ -171,9 +176,14 @@ class GoRegexp:
                 break
             if a0 > last_end:
                 append(data[last_end:a0])
+                size += a0 - last_end
             # no replacement for an empty match right after the previous match
             if a1 > last_end or a0 == 0:
-                append(template if literal else self._expand(template, data, spans))
+                piece = template if literal else self._expand(template, data, spans)
+                append(piece)
+                size += len(piece)
+                if size > MAX_RESULT_BYTES:
+                    raise GoRegexError(f"the result would be longer than {MAX_RESULT_BYTES} bytes")
             last_end = a1
             width = (1 if pos < end else 0) if ascii_only else _rune_width(data, pos)
             if pos + width > a1:

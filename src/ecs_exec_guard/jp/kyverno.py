@@ -100,11 +100,25 @@ def _replace(args):
         count = -1  # int64(NaN/Inf) is negative on the reference platform
     else:
         count = int(n)
+    _check_replaced_size("replace", s, old, new, count)
     return s.replace(old, new, count if count >= 0 else -1)
 
 
 def _replace_all(args):
+    _check_replaced_size("replace_all", args[0], args[1], args[2], -1)
     return args[0].replace(args[1], args[2])
+
+
+def _check_replaced_size(function: str, s: str, old: str, new: str, count: int) -> None:
+    """Refuse a replacement whose result would pass the size limit
+    (goregex.MAX_RESULT_BYTES, counted here in characters)."""
+    if len(new) <= len(old):
+        return
+    matches = s.count(old)
+    if count >= 0:
+        matches = min(matches, count)
+    if len(s) + matches * (len(new) - len(old)) > goregex.MAX_RESULT_BYTES:
+        raise _error(function, f"the result would be longer than {goregex.MAX_RESULT_BYTES} characters")
 
 
 def _to_upper(args):
@@ -155,7 +169,10 @@ def _regex_replace(function: str, args: list, literal: bool):
     if repl_text is None:
         raise _type_error(function, 3, "String or Real")
     compiled = _regex(function, regex)
-    return compiled.replace_all(src_text, repl_text, literal)
+    try:
+        return compiled.replace_all(src_text, repl_text, literal)
+    except goregex.GoRegexError as exc:
+        raise _error(function, str(exc)) from None
 
 
 def _regex_replace_all(args):
