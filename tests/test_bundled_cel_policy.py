@@ -100,6 +100,62 @@ def test_agrees_on_the_repository_plans(tmp_path, capsys, path):
     assert (cel_apply, cel_scan) == (kj, kj)
 
 
+def cluster_verdicts(path: str, policies: list[str]) -> dict[str, str]:
+    """Each cluster's verdict as the Action reports it: fail, pass, unknown, not judged or error."""
+    from ecs_exec_guard.action.findings import collect
+    from ecs_exec_guard.scan import Scanner, ScanRequest
+
+    scanner = Scanner(ScanRequest(payload=path, policies=policies))
+    outcome = scanner.run()
+    result = collect(path, "plan.json", outcome, lambda doc: None, list(scanner.analyses))
+    return {row.cluster.address: row.status for row in result.clusters}
+
+
+def _default_policy() -> str:
+    from ecs_exec_guard.defaults import default_policy
+
+    return default_policy()
+
+
+def _failed_in_apply(out: str) -> set[str]:
+    prefix, suffix = "policy check-ecs-exec-logging -> resource ", " failed:"
+    return {line[len(prefix):-len(suffix)] for line in out.splitlines() if line.startswith(prefix)}
+
+
+@pytest.mark.parametrize("path", PLAN_FILES + [f"generated:{name}" for name in sorted(PLANS) if name != "not a plan"])
+def test_agrees_cluster_by_cluster(tmp_path, capsys, path):
+    if path.startswith("generated:"):
+        f = tmp_path / "plan.json"
+        f.write_text(json.dumps(PLANS[path.split(":", 1)[1]]))
+        path = str(f)
+    else:
+        path = str(REPO / path)
+    kj = cluster_verdicts(path, [_default_policy()])
+    cel = cluster_verdicts(path, [str(CEL_POLICY)])
+    assert cel == kj
+    assert "error" not in kj.values()
+    capsys.readouterr()
+    main(["apply", str(CEL_POLICY), "--json", path])
+    assert _failed_in_apply(capsys.readouterr().out) == {a for a, v in kj.items() if v == "fail"}
+
+
+def test_every_kind_of_verdict_is_compared():
+    seen = set()
+    for path in PLAN_FILES:
+        seen.update(cluster_verdicts(str(REPO / path), [str(CEL_POLICY)]).values())
+    assert {"fail", "pass", "unknown", "not judged"} <= seen
+
+
+def test_the_log_names_each_cluster(tmp_path, capsys):
+    f = tmp_path / "plan.json"
+    f.write_text(json.dumps(PLANS["module at depth two"]))
+    capsys.readouterr()
+    assert main(["scan", "--policy", str(CEL_POLICY), "--payload", str(f)]) == 1
+    out = capsys.readouterr().out
+    assert "- check-ecs-exec-logging /  / module.app.module.inner.aws_ecs_cluster.quiet FAILED\n" in out
+    assert "- check-ecs-exec-logging /  / aws_ecs_cluster.ok PASSED\n" in out
+
+
 def test_failure_names_the_clusters(tmp_path, capsys):
     f = tmp_path / "plan.json"
     f.write_text(json.dumps(PLANS["module at depth two"]))

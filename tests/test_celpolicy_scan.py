@@ -184,8 +184,14 @@ def test_action_runs_a_cel_policy(tmp_path):
     run = run_action(ws, {"payload": "plan.json", "policy": "cel.yaml"})
     assert run.code == 1, run.stdout + run.stderr
     assert run.outputs["result"] == "fail"
-    assert "ECS Exec must have logging enabled: " in run.summary
-    assert "- check-ecs-exec-logging /  /  FAILED" in run.stdout
+    # the bundled CEL check reads one cluster at a time (the analyzer annotation)
+    assert "**2 failing resources**: 2 of 3 ECS clusters failed, in 1 plan." in run.summary
+    assert "- check-ecs-exec-logging /  / aws_ecs_cluster.jobs FAILED" in run.stdout
+    assert "- check-ecs-exec-logging /  / module.platform.aws_ecs_cluster.main FAILED" in run.stdout
+    assert "- check-ecs-exec-logging /  / aws_ecs_cluster.api PASSED" in run.stdout
+    assert "::error file=main.tf,line=16," in run.stdout
+    assert "::error file=modules/cluster/main.tf,line=10," in run.stdout
+    assert "(rule <code></code>)" not in run.summary
     assert run.stray_commands() == []
 
 
@@ -213,9 +219,39 @@ def test_yaml_integers_compare_under_scan_and_kyverno_json_cel(scan):
     assert scan(text, "n: 3\n", payload_name="p.yaml").code == 1
 
 
+# a catalog-style policy: judges the whole plan (no analyzer annotation)
+WHOLE_PLAN = cel("whole-plan-ecs", [{
+    "expression": "size(variables.quiet) == 0",
+    "messageExpression": "'ECS Exec must have logging enabled: ' + variables.quiet.join(', ')",
+}], conditions=["has(object.resource_changes)"]).replace("  validations:\n", """  variables:
+  - name: quiet
+    expression: >-
+      object.resource_changes.filter(r, r.type == 'aws_ecs_cluster' && type(r.change.after) == map &&
+        has(r.change.after.configuration) && r.change.after.configuration.exists(c,
+          has(c.execute_command_configuration) && c.execute_command_configuration.exists(e,
+            has(e.logging) && e.logging == 'NONE'))).map(r, r.address)
+  validations:
+""")
+
+
 def test_summary_does_not_call_clusters_passed_under_a_whole_plan_verdict(scan):
     plan = json.loads((REPO / "examples" / "ecs-cluster" / "plan.json").read_text())
-    r = scan(CEL_ECS.read_text(), plan, "--output", "markdown")
+    r = scan(WHOLE_PLAN, plan, "--output", "markdown")
     assert r.code == 1
     assert "ECS Exec must have logging enabled: aws_ecs_cluster.batch, module.ecs.aws_ecs_cluster.this" in r.out
     assert "✅ pass" not in r.out
+    # the header says the document failed, not "0 of 0 ECS clusters"
+    assert "**1 failing resource**: 1 payload document failed a policy that judges the whole document" in r.out
+    assert "0 of 0" not in r.out
+
+
+def test_summary_counts_clusters_and_a_whole_document_verdict_apart(tmp_path):
+    ws = tmp_path / "workspace"
+    ws.mkdir()
+    copy_tree("failing", ws)
+    (ws / "policies").mkdir()
+    (ws / "policies" / "cel.yaml").write_text(CEL_ECS.read_text())
+    (ws / "policies" / "whole.yaml").write_text(WHOLE_PLAN)
+    run = run_action(ws, {"payload": "plan.json", "policy": "policies"})
+    assert run.code == 1, run.stdout + run.stderr
+    assert "2 of 3 ECS clusters failed, 1 payload document failed as a whole, in 1 plan." in run.summary

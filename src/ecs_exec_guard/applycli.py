@@ -10,7 +10,10 @@ The standard output is the Kyverno CLI's for JSON payloads::
     pass: 0, fail: 1, warn: 0, error: 0, skip: 0 <trailing space>
 
 Each CEL ValidatingPolicy counts as one rule; each ``--json`` file is one
-resource. A policy that does not compile stops the command after the
+resource, except for a policy with the annotation
+``ecs-exec-guard.io/analyzer: terraform-ecs-clusters``: it is applied to
+each ECS cluster of the plan or state (see :mod:`.terraform.analyzer`),
+each a resource named by its address. A policy that does not compile stops the command after the
 "Applying" line, with the error on standard error.
 
 Exit status (ours; Kyverno exits 1 for both a failure and an error):
@@ -88,34 +91,43 @@ def _apply(policy_paths, payload_paths, one_line) -> int:
     from .celpolicy.compile import compile_document
     from .celpolicy.evaluate import ERROR, FAIL, PASS, SKIP, evaluate_policy
     from .celpolicy.payload import load_cel_payload
+    from .scan import policy_analyzer, wanted_analyzer
 
     specs = load_cel_specs(policy_paths)
-    payloads = [load_cel_payload(p) for p in payload_paths]
+    analyzer = wanted_analyzer([spec for _, _, _, spec in specs])
+    plain = any(policy_analyzer(spec) is None for _, _, _, spec in specs)
+    # an analyzer reads plain dicts: the lazy view is only for policies that read the payload
+    payloads = [load_cel_payload(p, lazy=not analyzer) for p in payload_paths]
+    clusters = [_clusters(payload, path) if analyzer else [] for payload, path in zip(payloads, payload_paths)]
+    count = (len(payloads) if plain or not analyzer else 0) + sum(len(c) for c in clusters)
     out = sys.stdout
-    out.write(f"\nApplying {len(specs)} policy rule(s) to {len(payloads)} resource(s)...\n")
+    out.write(f"\nApplying {len(specs)} policy rule(s) to {count} resource(s)...\n")
     out.flush()
     policies = [compile_document(doc, f, n, spec) for doc, f, n, spec in specs]
 
     counts = {PASS: 0, FAIL: 0, ERROR: 0, SKIP: 0}
     lines: list[str] = []
-    for payload in payloads:
-        where = None
+    for payload, own in zip(payloads, clusters):
         for policy in policies:
             if not policy.json_mode:
                 continue  # Kyverno applies only JSON-mode policies to JSON payloads
-            outcome = evaluate_policy(policy, payload)
-            counts[outcome.status] += 1
-            if outcome.status == FAIL:
-                if where is None:
-                    where = one_line(_resource_path(payload))
-                lines.append(f"policy {one_line(policy.name)} -> resource {where} failed:")
-                lines.append(f"1 -  {one_line(outcome.message)}")
-            elif outcome.status == ERROR:
-                print(
-                    f"policy {one_line(policy.name)} -> resource {where or one_line(_resource_path(payload))}: "
-                    f"error: {one_line(outcome.message)}",
-                    file=sys.stderr,
-                )
+            if policy_analyzer(policy) is None:
+                targets = [(payload, None)]
+            else:
+                targets = [(cluster, cluster.get("address")) for cluster in own]
+            for target, name in targets:
+                outcome = evaluate_policy(policy, target)
+                counts[outcome.status] += 1
+                if outcome.status == FAIL:
+                    where = one_line(name if name is not None else _resource_path(target))
+                    lines.append(f"policy {one_line(policy.name)} -> resource {where} failed:")
+                    lines.append(f"1 -  {one_line(outcome.message)}")
+                elif outcome.status == ERROR:
+                    where = one_line(name if name is not None else _resource_path(target))
+                    print(
+                        f"policy {one_line(policy.name)} -> resource {where}: error: {one_line(outcome.message)}",
+                        file=sys.stderr,
+                    )
     for line in lines:
         out.write(line + "\n")
     out.write(
@@ -127,3 +139,14 @@ def _apply(policy_paths, payload_paths, one_line) -> int:
     if counts[FAIL]:
         return EXIT_FAIL
     return EXIT_PASS
+
+
+def _clusters(payload, path: str) -> list:
+    """The analyzer's resources of one payload: one per ECS cluster of a plan or state."""
+    from .celpolicy.payload import plain
+    from .terraform.analyzer import NotTerraform, analyze
+
+    try:
+        return analyze(plain(payload)).resources
+    except NotTerraform as exc:
+        raise LoadError(path, str(exc)) from None

@@ -290,11 +290,12 @@ def collect(path: str, rel: str, outcome: ScanOutcome, locator_for, analyses: li
                 continue
             for v in rr.violations:
                 if not v.errors:
-                    # a CEL policy's verdict is about the whole payload document
-                    key = (result.index, None)
+                    # a CEL policy's verdict: about the analyzer's cluster when
+                    # it reads one, else about the whole payload document
+                    key = (result.index, own)
                     finding = findings.get(key)
                     if finding is None:
-                        finding = findings[key] = Finding(rel, result.index, None)
+                        finding = findings[key] = Finding(rel, result.index, own)
                     finding.issues.append(Issue(rr.policy, rr.rule.name, v.message, "", ""))
                     continue
                 prefix = f"{v.check_path}.check"

@@ -124,6 +124,8 @@ def render(data: SummaryData, budget: int = SUMMARY_BUDGET, limits: Limits | Non
             clusters_left=max(len(clusters) - limits.clusters, 0),
             cluster_count=len(clusters),
             failing_clusters=sum(1 for row in clusters if row.failed),
+            # failing findings about a whole payload document, not one resource
+            whole_failed=sum(1 for f in data.findings if not f.address),
             judged_count=sum(1 for row in clusters if row.status in ("fail", "pass", "error")),
             unknown_count=sum(1 for row in clusters if row.status == "unknown"),
             ignored_count=sum(1 for row in clusters if row.ignored),

@@ -200,8 +200,10 @@ class CelCheck:
         self.index = index
 
 
-def rule_result(policy: CelPolicy, payload):
-    """The scan view of an outcome: one unnamed rule, no result when skipped."""
+def rule_result(policy: CelPolicy, payload, identifier: str = ""):
+    """The scan view of an outcome: one unnamed rule, no result when skipped.
+
+    ``identifier`` names the resource in the log (an analyzer resource's address)."""
     from ..engine.evaluate import RuleResult, Violation
 
     if not policy.json_mode:
@@ -209,7 +211,7 @@ def rule_result(policy: CelPolicy, payload):
     outcome = evaluate_policy(policy, payload)
     if outcome.status == SKIP:
         return None
-    result = RuleResult(policy, policy.rules[0], "")
+    result = RuleResult(policy, policy.rules[0], identifier)
     if outcome.status == ERROR:
         result.error = outcome.message
     elif outcome.status == FAIL:

@@ -190,6 +190,17 @@ def evaluate_rule(policy: Policy, rule: Rule, resource, base: Bindings) -> RuleR
     return result
 
 
+def _analyzer_identifier(policy, resource) -> str:
+    """A policy that reads analyzer resources names each by its address (as a rule's ``identifier: address``)."""
+    from ..terraform.analyzer import ANALYZER_ANNOTATION
+
+    annotations = getattr(policy, "annotations", None)
+    if not isinstance(annotations, dict) or not annotations.get(ANALYZER_ANNOTATION) or not isinstance(resource, dict):
+        return ""
+    address = resource.get("address")
+    return address if isinstance(address, str) else ""
+
+
 def evaluate(policies: list[Policy], resources: list, bindings: dict | None = None, json_numbers: bool = False):
     """Yield a :class:`ResourceResult` per resource, in order.
 
@@ -209,7 +220,7 @@ def evaluate(policies: list[Policy], resources: list, bindings: dict | None = No
                     from ..celpolicy.payload import go_numbers, json_numbers_as_double
 
                     cel_view = json_numbers_as_double(resource) if json_numbers else go_numbers(resource)
-                r = rule_result(policy, cel_view)
+                r = rule_result(policy, cel_view, _analyzer_identifier(policy, resource))
                 if r is not None:
                     rules.append(r)
                 continue
