@@ -152,7 +152,7 @@ def _plan_clusters(plan: dict) -> dict[str, dict]:
         found[address] = doc
 
     planned = _dict(_dict(plan.get("planned_values")).get("root_module"))
-    for resource, module_address in _module_resources(planned, None, 0):
+    for resource, module_address in module_resources(planned, None, 0):
         if resource.get("type") != CLUSTER_TYPE:
             continue
         address = _address(resource, module_address)
@@ -183,7 +183,7 @@ def _action(actions: Any) -> str:
 def _state_clusters(state: dict) -> dict[str, dict]:
     found: dict[str, dict] = {}
     root = _dict(_dict(state.get("values")).get("root_module"))
-    for resource, module_address in _module_resources(root, None, 0):
+    for resource, module_address in module_resources(root, None, 0):
         if resource.get("type") != CLUSTER_TYPE or resource.get("deposed_key"):
             continue
         address = _address(resource, module_address)
@@ -263,7 +263,9 @@ def _address(entry: dict, module_address: str | None) -> str | None:
     return f"{module_address}.{local}" if module_address else local
 
 
-def _module_resources(module: dict, module_address: str | None, depth: int) -> Iterator[tuple[dict, str | None]]:
+def module_resources(module: dict, module_address: str | None, depth: int) -> Iterator[tuple[dict, str | None]]:
+    """Every resource of a module tree (planned_values or a state), with the
+    address of the module that holds it."""
     if depth > MAX_MODULE_DEPTH:
         return
     address = module.get("address")
@@ -276,7 +278,7 @@ def _module_resources(module: dict, module_address: str | None, depth: int) -> I
     children = module.get("child_modules")
     for child in children if isinstance(children, list) else ():
         if isinstance(child, dict):
-            yield from _module_resources(child, module_address, depth + 1)
+            yield from module_resources(child, module_address, depth + 1)
 
 
 def _dict(value: Any) -> dict:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .address import format_index, module_sort_key, parse_address, resource_sort_key
+from .analyzer import module_resources
 
 CLUSTER_TYPE = "aws_ecs_cluster"
 LOGGING_NONE = "NONE"
@@ -70,7 +71,7 @@ def plan_clusters(plan: Any) -> list[Cluster]:
     found: dict[str, Cluster] = {}
 
     planned = _dict(plan.get("planned_values"))
-    for resource, module_address in _module_resources(_dict(planned.get("root_module")), None, 0):
+    for resource, module_address in module_resources(_dict(planned.get("root_module")), None, 0):
         if _is_cluster(resource):
             cluster = _cluster(resource, _dict(resource.get("values")), module_address)
             if cluster is not None and cluster.address not in found:
@@ -129,22 +130,6 @@ def _is_cluster(resource: dict) -> bool:
         parsed = parse_address(resource.get("address"))
         return parsed is None or parsed.mode == "managed"
     return mode == "managed"
-
-
-def _module_resources(module: dict, module_address: str | None, depth: int) -> Iterator[tuple[dict, str | None]]:
-    if depth > 200:
-        return
-    address = module.get("address")
-    if isinstance(address, str) and address:
-        module_address = address
-    resources = module.get("resources")
-    for resource in resources if isinstance(resources, list) else ():
-        if isinstance(resource, dict):
-            yield resource, module_address
-    children = module.get("child_modules")
-    for child in children if isinstance(children, list) else ():
-        if isinstance(child, dict):
-            yield from _module_resources(child, module_address, depth + 1)
 
 
 def _cluster(resource: dict, values: dict, module_address: str | None) -> Cluster | None:
