@@ -305,52 +305,42 @@ def go_format_float_f(f: float) -> str:
     return _format_f(digits, dp, neg)
 
 
-def float32_shortest_f(f: float) -> str:
-    """Go ``strconv.FormatFloat(f, 'f', -1, 32)``: the value rounded to a
-    float32 and printed with the fewest digits that identify that float32."""
+def _float32_shortest(f: float) -> tuple[str, str, int, bool]:
+    """``f`` rounded to a float32: ``(special, digits, dp, negative)`` where
+    ``special`` is Go's spelling of NaN, the infinities and zero (else "")
+    and ``digits`` the fewest significant digits that identify the float32,
+    with the decimal point ``dp`` places from their start."""
     try:
         f32 = struct.unpack("f", struct.pack("f", f))[0]
     except OverflowError:
         f32 = math.copysign(math.inf, f)
     if math.isnan(f32):
-        return "NaN"
+        return "NaN", "", 0, False
     if math.isinf(f32):
-        return "+Inf" if f32 > 0 else "-Inf"
+        return ("+Inf" if f32 > 0 else "-Inf"), "", 0, f32 < 0
     if f32 == 0:
-        return "-0" if math.copysign(1.0, f32) < 0 else "0"
-    packed = struct.pack("f", f32)
+        return ("-0" if math.copysign(1.0, f32) < 0 else "0"), "", 0, False
+    packed = struct.pack("f", abs(f32))
     for precision in range(1, 10):
-        text = f"{f32:.{precision - 1}e}"
+        text = f"{abs(f32):.{precision - 1}e}"
         if struct.pack("f", float(text)) == packed:
             break
     mant, _, exp = text.partition("e")
-    neg = mant.startswith("-")
-    mant = mant.lstrip("-").replace(".", "").rstrip("0") or "0"
-    return _format_f(mant, int(exp) + 1, neg)
+    return "", mant.replace(".", "").rstrip("0") or "0", int(exp) + 1, f32 < 0
+
+
+def float32_shortest_f(f: float) -> str:
+    """Go ``strconv.FormatFloat(f, 'f', -1, 32)``: the value rounded to a
+    float32 and printed with the fewest digits that identify that float32."""
+    special, digits, dp, neg = _float32_shortest(f)
+    return special or _format_f(digits, dp, neg)
 
 
 def go_format_float32_g(f: float) -> str:
     """Go ``strconv.FormatFloat(f, 'g', -1, 32)``."""
-    try:
-        f32 = struct.unpack("f", struct.pack("f", f))[0]
-    except OverflowError:
-        f32 = math.copysign(math.inf, f)
-    if math.isnan(f32):
-        return "NaN"
-    if math.isinf(f32):
-        return "+Inf" if f32 > 0 else "-Inf"
-    if f32 == 0:
-        return "-0" if math.copysign(1.0, f32) < 0 else "0"
-    packed = struct.pack("f", f32)
-    for precision in range(1, 10):
-        text = f"{abs(f32):.{precision - 1}e}"
-        if struct.pack("f", float(text)) == struct.pack("f", abs(f32)):
-            break
-    mant, _, exp = text.partition("e")
-    digits = mant.replace(".", "").rstrip("0") or "0"
-    dp = int(exp) + 1
-    neg = f32 < 0
-    del packed
+    special, digits, dp, neg = _float32_shortest(f)
+    if special:
+        return special
     if dp - 1 < -4 or dp - 1 >= 6:
         return _format_e(digits, dp, neg)
     return _format_f(digits, dp, neg)
