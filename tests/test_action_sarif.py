@@ -9,6 +9,7 @@ writes. It is read from the package, no network involved.
 from __future__ import annotations
 
 import json
+import shutil
 from importlib import resources
 from pathlib import Path
 
@@ -21,6 +22,7 @@ try:
 except ImportError:  # tests collected as a package
     from tests.test_action_harness import copy_tree, line_of, run_action
 
+TFPLANS = Path(__file__).resolve().parent / "data" / "tfplans"
 REPO = Path(__file__).resolve().parent.parent
 
 
@@ -145,3 +147,33 @@ def test_sarif_that_cannot_be_written(tmp_path: Path, fail_on: str, code: int):
     assert run.errors[0].startswith("::error::ecs-exec-guard: sarif-file: cannot write main.tf/out.sarif")
     assert len(run.errors) == 3  # then the two failing clusters
     assert run.stray_commands() == []
+
+
+def test_clusters_known_only_after_apply_are_warnings(tmp_path: Path):
+    ws = tmp_path / "workspace"
+    shutil.copytree(TFPLANS / "unknown", ws / "unknown")
+    run = run_action(ws, {"payload": "unknown/plan.json", "sarif-file": "out.sarif"})
+    assert run.code == 1
+    doc = json.loads((ws / "out.sarif").read_text(encoding="utf-8"))
+    errors = sorted(sarif_validator().iter_errors(doc), key=str)
+    assert errors == [], [e.message for e in errors]
+    (sarif_run,) = doc["runs"]
+    rules = sarif_run["tool"]["driver"]["rules"]
+    by_address = {r["locations"][0]["logicalLocations"][0]["fullyQualifiedName"]: r for r in sarif_run["results"]}
+    assert {a: r["level"] for a, r in by_address.items()} == {
+        "aws_ecs_cluster.literal": "error",
+        "aws_ecs_cluster.computed": "warning",
+        "aws_ecs_cluster.dynamic": "warning",
+    }
+    computed = by_address["aws_ecs_cluster.computed"]
+    assert rules[computed["ruleIndex"]]["id"] == computed["ruleId"] == "ecs-exec-guard/logging-known-after-apply"
+    assert rules[computed["ruleIndex"]]["defaultConfiguration"]["level"] == "warning"
+    assert "ECS Exec logging is known only after apply" in computed["message"]["text"]
+    # where the ::warning annotation points
+    physical = computed["locations"][0]["physicalLocation"]
+    assert physical["artifactLocation"]["uri"] == "unknown/main.tf"
+    assert physical["region"]["startLine"] == line_of(ws / "unknown/main.tf", "logging = aws_cloudwatch_log_group.exec.arn")
+    warning = next(line for line in run.stdout.splitlines() if line.startswith("::warning"))
+    assert warning.startswith(f"::warning file=unknown/main.tf,line={physical['region']['startLine']},")
+    fingerprints = {r["partialFingerprints"]["ecsExecGuard/v1"] for r in sarif_run["results"]}
+    assert len(fingerprints) == 3

@@ -290,7 +290,7 @@ def markdown(run: Run, fail_on: str = "violations", budget: int | None = None) -
 def sarif_bytes(run: Run) -> bytes:
     from .action.sarif import build_sarif
 
-    doc = build_sarif(run.payloads, run.policies, run.findings, run.failures)
+    doc = build_sarif(run.payloads, run.policies, run.findings, run.failures, run.unknown)
     return (json.dumps(doc, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 

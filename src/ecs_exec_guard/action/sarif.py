@@ -1,4 +1,10 @@
-"""SARIF 2.1.0 for GitHub code scanning: one result per failing resource and rule."""
+"""SARIF 2.1.0 for GitHub code scanning: one result per failing resource and rule.
+
+A cluster whose ECS Exec logging the plan knows only after the apply is
+neither passed nor failed: like its ``::warning`` annotation, it is a
+``warning``-level result of its own rule, at the place where its logging
+is set.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +20,7 @@ SRCROOT = "%SRCROOT%"
 # GitHub code scanning reads `security-severity` (a number as a string) to rank alerts.
 SECURITY_SEVERITY = {"low": "3.0", "medium": "5.5", "high": "8.0", "critical": "9.5"}
 DEFAULT_INFORMATION_URI = "https://pypi.org/project/ecs-exec-guard/"
+UNKNOWN_RULE = "ecs-exec-guard/logging-known-after-apply"
 
 
 def information_uri() -> str:
@@ -59,8 +66,39 @@ def _uri(path: str) -> str:
     return quote(path.replace(os.sep, "/"), safe="/-._~")
 
 
-def build_sarif(payloads, policies, findings, failures) -> dict:
-    """The SARIF log of a run; ``findings``/``failures`` in report order."""
+def _unknown_descriptor() -> dict:
+    return {
+        "id": UNKNOWN_RULE,
+        "name": "logging-known-after-apply",
+        "shortDescription": {"text": "ECS Exec logging known only after apply"},
+        "fullDescription": {"text": (
+            "The plan computes the cluster's ECS Exec logging (or the block that holds it) from values "
+            "known only after the apply: the cluster is neither passed nor failed."
+        )},
+        "defaultConfiguration": {"level": "warning"},
+        "help": {"text": "Set logging from a value known at plan time, or check the cluster after the apply."},
+        "properties": {"tags": ["security", "terraform"]},
+    }
+
+
+def _location(file: str, line: int | None, address: str | None) -> dict:
+    physical: dict = {"artifactLocation": {"uri": _uri(file), "uriBaseId": SRCROOT}}
+    if line:
+        physical["region"] = {"startLine": line}
+    location: dict = {"physicalLocation": physical}
+    if address:
+        location["logicalLocations"] = [{"fullyQualifiedName": address, "kind": "resource"}]
+    return location
+
+
+def _fingerprint(key: str) -> dict:
+    return {"ecsExecGuard/v1": hashlib.sha256(key.encode()).hexdigest()}
+
+
+def build_sarif(payloads, policies, findings, failures, unknown=()) -> dict:
+    """The SARIF log of a run; ``findings``/``failures`` in report order.
+
+    ``unknown``: the cluster rows whose logging is known only after the apply (warnings)."""
     rules: list[dict] = []
     rule_index: dict[str, int] = {}
 
@@ -89,12 +127,6 @@ def build_sarif(payloads, policies, findings, failures) -> dict:
                 if m not in messages:
                     messages.append(m)
             text = f.headline(messages)
-            physical: dict = {"artifactLocation": {"uri": _uri(f.file), "uriBaseId": SRCROOT}}
-            if f.line:
-                physical["region"] = {"startLine": f.line}
-            location: dict = {"physicalLocation": physical}
-            if f.address:
-                location["logicalLocations"] = [{"fullyQualifiedName": f.address, "kind": "resource"}]
             key = f"{rules[idx]['id']}|{f.payload}|{f.address or f.resource_index}"
             results.append(
                 {
@@ -102,9 +134,29 @@ def build_sarif(payloads, policies, findings, failures) -> dict:
                     "ruleIndex": idx,
                     "level": "error",
                     "message": {"text": text},
-                    "locations": [location],
-                    "partialFingerprints": {"ecsExecGuard/v1": hashlib.sha256(key.encode()).hexdigest()},
+                    "locations": [_location(f.file, f.line, f.address)],
+                    "partialFingerprints": _fingerprint(key),
                     "properties": {"field": issues[0].field, "plan": f.payload},
+                }
+            )
+
+    if unknown:
+        from .findings import unknown_text
+
+        idx = len(rules)
+        rules.append(_unknown_descriptor())
+        for row in unknown:
+            loc = row.location
+            address = row.cluster.address
+            results.append(
+                {
+                    "ruleId": UNKNOWN_RULE,
+                    "ruleIndex": idx,
+                    "level": "warning",
+                    "message": {"text": unknown_text(row)},
+                    "locations": [_location(loc.file if loc else row.payload, loc.line if loc else None, address)],
+                    "partialFingerprints": _fingerprint(f"{UNKNOWN_RULE}|{row.payload}|{address}"),
+                    "properties": {"plan": row.payload},
                 }
             )
 
