@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from . import goregex, gotime, quantity, semver, x509
+from . import goregex, gotime, quantity, semver
 from .errors import JPRuntimeError
 from .registry import (
     ANY,
@@ -889,6 +889,10 @@ def _random(args):
 
 
 def _x509_decode(args):
+    # cryptography's X.509 module costs some 40 ms to import: only the
+    # expressions that decode certificates pay for it.
+    from . import x509
+
     try:
         return x509.decode(args[0])
     except x509.X509Error as exc:
