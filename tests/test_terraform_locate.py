@@ -577,3 +577,52 @@ def test_registry_module_call_argument_writing_none_is_the_place(tmp_path):
     assert (found.file, found.line, found.what, found.module_call, found.argument) == (
         "live/main.tf", 6, "module-argument", "module.ecs", "cluster_configuration",
     )
+
+
+def test_linked_and_special_tf_files_are_never_read(tmp_path):
+    # a .tf link to a file outside the workspace and a FIFO named x.tf: neither is
+    # opened (the FIFO has no writer: opening it for reading would hang); the
+    # location falls back to the cluster's line in the plan
+    write(tmp_path, {"outside/main.tf": CLUSTER_NONE.format(name="c")})
+    ws = tmp_path / "ws"
+    (ws / "root").mkdir(parents=True)
+    os.symlink(tmp_path / "outside" / "main.tf", ws / "root" / "linked.tf")
+    os.mkfifo(ws / "root" / "x.tf")
+    payload = {"planned_values": {"root_module": {"resources": [{"address": "aws_ecs_cluster.c"}]}}}
+    (ws / "root" / "plan.json").write_text(json.dumps(payload, indent=1))
+    started = time.monotonic()
+    locator = SourceLocator(str(ws), None, payload, "root/plan.json")
+    found = locator.locate("aws_ecs_cluster.c")
+    assert time.monotonic() - started < 2
+    line = line_of(ws / "root" / "plan.json", '"aws_ecs_cluster.c"')
+    assert where(found) == Location("root/plan.json", line, "payload")
+    assert found.note == "no .tf source was found for it"
+
+
+def test_a_tf_link_inside_the_workspace_is_not_read_either(tmp_path):
+    write(tmp_path, {"shared/cluster.tf.txt": CLUSTER_NONE.format(name="c"), "root/main.tf": "# root\n"})
+    os.symlink(tmp_path / "shared" / "cluster.tf.txt", tmp_path / "root" / "cluster.tf")
+    locator = SourceLocator(str(tmp_path), "root", {}, "root/plan.json", b"{}")
+    assert not_in_sources(locator.locate("aws_ecs_cluster.c"))
+    # the same file, not a link: found
+    os.unlink(tmp_path / "root" / "cluster.tf")
+    (tmp_path / "root" / "cluster.tf").write_text(CLUSTER_NONE.format(name="c"))
+    locator = SourceLocator(str(tmp_path), "root", {}, "root/plan.json", b"{}")
+    assert where(locator.locate("aws_ecs_cluster.c")) == Location("root/cluster.tf", 4, "tf", 7)
+
+
+def test_a_linked_modules_manifest_is_not_read(tmp_path):
+    write(tmp_path, {
+        "root/main.tf": "# root\n",
+        "root/mods/app/main.tf": CLUSTER_NONE.format(name="c"),
+        "elsewhere/modules.json": json.dumps({"Modules": [{"Key": "app", "Source": "./mods/app", "Dir": "mods/app"}]}),
+    })
+    manifest = tmp_path / "root" / ".terraform" / "modules" / "modules.json"
+    manifest.parent.mkdir(parents=True)
+    os.symlink(tmp_path / "elsewhere" / "modules.json", manifest)
+    locator = SourceLocator(str(tmp_path), "root", {}, "root/plan.json", b"{}")
+    assert not_in_sources(locator.locate("module.app.aws_ecs_cluster.c"))
+    os.unlink(manifest)
+    manifest.write_text((tmp_path / "elsewhere" / "modules.json").read_text())
+    locator = SourceLocator(str(tmp_path), "root", {}, "root/plan.json", b"{}")
+    assert where(locator.locate("module.app.aws_ecs_cluster.c")) == Location("root/mods/app/main.tf", 4, "tf", 7)

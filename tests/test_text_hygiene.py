@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from ecs_exec_guard.action.commands import Annotation, render_annotations
 from ecs_exec_guard.action.summary import md
 from ecs_exec_guard.cli import main
-from ecs_exec_guard.safetext import MAX_ANNOTATION, MAX_LINE, clip, log_line
+from ecs_exec_guard.safetext import MAX_ANNOTATION, MAX_FILE, MAX_LINE, clip, log_line
 
 try:
     from test_action_harness import DATA, cluster_plan, run_action
@@ -151,6 +151,38 @@ def test_annotations_hold_no_control_character(message, title):
     text = render_annotations([Annotation("error", message, file="a.tf", line=1, title=title or None)])
     assert not RAW_CONTROL.search(text[:-1])
     assert len(text) <= 3 * (MAX_ANNOTATION + 200) + 3 * 400
+
+
+def test_an_annotation_path_over_the_cap_is_dropped_not_cut():
+    at_cap = "d/" * ((MAX_FILE - 5) // 2) + "x.tf"
+    at_cap += "y" * (MAX_FILE - len(at_cap))
+    assert len(at_cap) == MAX_FILE
+    text = render_annotations([Annotation("error", "m", file=at_cap, line=3)])
+    assert text == f"::error file={at_cap},line=3::m\n"
+    longer = "d/" * MAX_FILE + "main.tf"
+    text = render_annotations([Annotation("error", "m", file=longer, line=3, title="t")])
+    assert text == "::error title=t::m\n"
+
+
+def test_a_long_workspace_path_drops_file_in_the_action(tmp_path: Path):
+    try:
+        from test_action_harness import copy_tree, run_action
+    except ImportError:  # tests collected as a package
+        from tests.test_action_harness import copy_tree, run_action
+
+    ws = tmp_path / "workspace"
+    deep = ws
+    for _ in range(MAX_FILE // 200 + 1):
+        deep = deep / ("d" * 200)
+    deep.mkdir(parents=True)
+    copy_tree("failing", deep)
+    rel = deep.relative_to(ws).as_posix()
+    assert len(rel) > MAX_FILE
+    run = run_action(ws, {"payload": f"{rel}/plan.json"})
+    assert run.code == 1, run.stdout + run.stderr
+    errors = [line for line in run.stdout.splitlines() if line.startswith("::error")]
+    assert len(errors) == 2
+    assert all(line.startswith("::error title=") and "file=" not in line for line in errors)
 
 
 def test_cli_errors_and_text_log(tmp_path: Path, capsys):

@@ -26,6 +26,9 @@ _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 MAX_LINE = 2000
 MAX_ANNOTATION = 2000
 MAX_TITLE = 200
+# Longest ``file=`` of an annotation, in characters. A path cut short
+# would name another file, so a longer one is left out, not cut.
+MAX_FILE = 1000
 
 
 def _escape(m: re.Match) -> str:

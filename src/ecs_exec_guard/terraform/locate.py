@@ -22,8 +22,10 @@ note saying so.
 
 Files are read once each, capped in size (:data:`MAX_FILE_BYTES`), and the
 whole search shares a time budget (:data:`TIME_BUDGET` seconds); after it
-the plan location is used, with a note. Nothing outside the workspace is read
-(links resolved) and no error escapes :meth:`SourceLocator.locate`.
+the plan location is used, with a note. Every file is opened through
+:func:`..engine.fileaccess.open_checked`, confined to the workspace: only
+regular files inside it, never a symbolic link, a FIFO or a device (such a
+``.tf`` file is skipped). No error escapes :meth:`SourceLocator.locate`.
 """
 
 from __future__ import annotations
@@ -31,10 +33,13 @@ from __future__ import annotations
 import json
 import os
 import re
+import stat
 import time
 from dataclasses import dataclass
 from typing import Any
 
+from ..engine.errors import LoadError
+from ..engine.fileaccess import confined, open_checked
 from .address import ResourceAddress, parse_address
 from .hclindex import Block, BlockKey, OutOfTime, index_blocks
 
@@ -280,8 +285,7 @@ class SourceLocator:
         """``.terraform/modules/modules.json``: module key -> directory, relative to the root module."""
         if self._manifest is None:
             self._manifest = {}
-            path = self._inside(os.path.join(self._root_dir, ".terraform", "modules", "modules.json"))
-            data = _read_bytes(path) if path else None
+            data = self._read_bytes(os.path.join(self._root_dir, ".terraform", "modules", "modules.json"))
             try:
                 doc = json.loads(data) if data else {}
             except ValueError:
@@ -304,8 +308,13 @@ class SourceLocator:
             for name in names:
                 if not name.endswith(".tf") or len(files) >= MAX_DIR_FILES:
                     continue
-                path = self._inside(os.path.join(directory, name))
-                if path is not None and os.path.isfile(path):
+                path = os.path.join(directory, name)
+                try:
+                    mode = os.lstat(path).st_mode
+                except OSError:
+                    continue
+                # a link or a special file is never read (nor opened: a FIFO would block)
+                if stat.S_ISREG(mode) and self._inside(path) == path:
                     files.append(path)
             self._dir_files[directory] = files
         return files
@@ -313,7 +322,7 @@ class SourceLocator:
     def _index(self, path: str) -> dict[BlockKey, Block]:
         index = self._file_index.get(path)
         if index is None:
-            text = _read_text(path)
+            text = _text(self._read_bytes(path))
             try:
                 index = index_blocks(text, self._budget.start()) if text else {}
             except OutOfTime:
@@ -339,7 +348,7 @@ class SourceLocator:
         """Line of each "address" value of the plan JSON, preferring the one under planned_values."""
         data = self._payload_bytes
         if data is None:
-            data = _read_bytes(self._payload_path, limit=256 * 1024 * 1024)
+            data = self._read_bytes(self._payload_path, "payload", limit=256 * 1024 * 1024)
         if not isinstance(data, (bytes, bytearray)):
             return {}
         self._payload_readable = True
@@ -394,6 +403,31 @@ class SourceLocator:
             return None
         return real
 
+    def _read_bytes(self, path: str | None, what: str = "Terraform source", limit: int = MAX_FILE_BYTES) -> bytes | None:
+        """A regular file's bytes (checked, inside the workspace), or None when refused, unreadable or over ``limit``."""
+        if not path:
+            return None
+        try:
+            with confined(self._workspace):
+                fd, size = open_checked(path, what, walked=True)
+        except (LoadError, OSError, ValueError):
+            return None
+        try:
+            if size > limit:
+                return None
+            chunks, total = [], 0
+            while total <= limit:
+                chunk = os.read(fd, min(limit + 1 - total, 1024 * 1024))
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                total += len(chunk)
+        except OSError:
+            return None
+        finally:
+            os.close(fd)
+        return b"".join(chunks) if total <= limit else None
+
     def _relative(self, path: str) -> str:
         return os.path.relpath(path, self._workspace).replace(os.sep, "/")
 
@@ -439,31 +473,8 @@ def _get(value: Any, *keys: str) -> dict:
     return value if isinstance(value, dict) else {}
 
 
-def _read_bytes(path: str | None, limit: int = MAX_FILE_BYTES) -> bytes | None:
-    """A regular file's bytes, or None when unreadable or over ``limit``; a final link is not followed."""
-    if not path:
-        return None
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
-    except OSError:
-        return None
-    try:
-        import stat
-
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            return None
-        with os.fdopen(fd, "rb", closefd=False) as fh:
-            data = fh.read(limit + 1)
-    except OSError:
-        return None
-    finally:
-        os.close(fd)
-    return data if len(data) <= limit else None
-
-
-def _read_text(path: str) -> str:
+def _text(data: bytes | None) -> str:
     """File text for indexing, or "" for files that are unreadable, too large or binary."""
-    data = _read_bytes(path)
     if data is None or b"\x00" in data:
         return ""
     return data.decode("utf-8-sig", errors="replace")
