@@ -96,9 +96,9 @@ def _apply(policy_paths, payload_paths, one_line) -> int:
     specs = load_cel_specs(policy_paths)
     analyzer = wanted_analyzer([spec for _, _, _, spec in specs])
     plain = any(policy_analyzer(spec) is None for _, _, _, spec in specs)
-    # an analyzer reads plain dicts: the lazy view is only for policies that read the payload
-    payloads = [load_cel_payload(p, lazy=not analyzer) for p in payload_paths]
-    clusters = [_clusters(payload, path) if analyzer else [] for payload, path in zip(payloads, payload_paths)]
+    # the payload itself only for policies that read it; the analyzer reads only what it needs
+    payloads = [load_cel_payload(p) if plain or not analyzer else None for p in payload_paths]
+    clusters = [_clusters(path) if analyzer else [] for path in payload_paths]
     count = (len(payloads) if plain or not analyzer else 0) + sum(len(c) for c in clusters)
     out = sys.stdout
     out.write(f"\nApplying {len(specs)} policy rule(s) to {count} resource(s)...\n")
@@ -141,12 +141,24 @@ def _apply(policy_paths, payload_paths, one_line) -> int:
     return EXIT_PASS
 
 
-def _clusters(payload, path: str) -> list:
-    """The analyzer's resources of one payload: one per ECS cluster of a plan or state."""
-    from .celpolicy.payload import plain
-    from .terraform.analyzer import NotTerraform, analyze
+def _clusters(path: str) -> list:
+    """The analyzer's resources of one payload file: one per ECS cluster of a plan or state.
 
+    Numbers are seen as in the payload itself: doubles from JSON, integers from YAML."""
+    from .celpolicy.payload import go_numbers, json_numbers_as_double
+    from .engine.documents import extension
+    from .engine.inputs import load_payload
+    from .terraform.analyzer import NotTerraform, analyze, payload_need
+
+    ext = extension(path)
+    if ext not in (".json", ".yaml", ".yml"):
+        raise LoadError(path, f"unsupported payload file type ({ext or 'no extension'}); expected .json, .yaml or .yml")
+    doc = load_payload(path, payload_need())
+    if isinstance(doc, list) and ext != ".json":
+        raise LoadError(path, f"a payload must be one object, got {len(doc)} YAML documents")
     try:
-        return analyze(plain(payload)).resources
+        resources = analyze(doc).resources
     except NotTerraform as exc:
         raise LoadError(path, str(exc)) from None
+    convert = json_numbers_as_double if ext == ".json" else go_numbers
+    return [convert(r) for r in resources]
