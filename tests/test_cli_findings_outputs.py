@@ -67,6 +67,15 @@ def test_payload_from_stdin_gives_the_same_log():
     assert json.loads(yaml_in.stdout)[0]["resource"] == {"format_version": "1.2"}
 
 
+def test_annotations_of_a_payload_from_stdin_name_no_file():
+    exe = [sys.executable, "-m", "ecs_exec_guard", "scan", "--payload", "-", "--output", "github"]
+    done = subprocess.run(exe, input=EXAMPLE.read_text(), capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1, done.stderr
+    lines = done.stdout.splitlines()
+    assert len(lines) == 2
+    assert all(line.startswith("::error title=ECS Exec logging must not be disabled::") for line in lines)
+
+
 def test_copied_catalog_policy_gets_the_terraform_binding(capsys, tmp_path):
     # the catalog policy reads $analyzer; given with --policy and no --bindings
     # on a Terraform plan, the bundled binding is loaded, and the log says so

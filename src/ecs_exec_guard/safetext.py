@@ -56,3 +56,8 @@ def clip(text: str, limit: int) -> str:
 def log_line(text: str, limit: int = MAX_LINE) -> str:
     """One line for a terminal or a log: cut, then control characters escaped."""
     return escape_controls(clip(text, limit), breaks=True)
+
+
+# The name a payload read from standard input is shown by: not a file, so
+# never an annotation's ``file``.
+STDIN_NAME = "<stdin>"

@@ -14,6 +14,7 @@ from .engine.gofmt import go_v
 from .engine.inputs import as_resources, compile_preprocessors, load_bindings, load_payload, preprocess
 from .engine.labels import SelectorError, parse_selector
 from .engine.policy import Policy, load_policies
+from .safetext import STDIN_NAME
 
 
 def _plural(n: int, one: str, many: str) -> str:
@@ -167,7 +168,7 @@ class Scanner:
             try:
                 self._stdin_data = stream.read()
             except OSError as exc:
-                raise LoadError("<stdin>", f"cannot read the payload from standard input ({exc})") from None
+                raise LoadError(STDIN_NAME, f"cannot read the payload from standard input ({exc})") from None
         return self._stdin_data
 
     def _is_terraform_payload(self) -> bool:
@@ -206,7 +207,7 @@ class Scanner:
         if stdin:
             from .engine.inputs import load_payload_data
 
-            payload = load_payload_data(self._payload_bytes(), "<stdin>")
+            payload = load_payload_data(self._payload_bytes(), STDIN_NAME)
         else:
             try:
                 payload = load_payload(self.request.payload, need)
@@ -379,7 +380,7 @@ def _display_name(path: str) -> str:
     import os
 
     if path == STDIN:
-        return "<stdin>"
+        return STDIN_NAME
     rel = os.path.relpath(os.path.abspath(path), os.getcwd())
     if rel == os.pardir or rel.startswith(os.pardir + os.sep):
         return path

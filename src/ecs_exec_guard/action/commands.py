@@ -16,7 +16,7 @@ import re
 import secrets
 from dataclasses import dataclass
 
-from ..safetext import MAX_ANNOTATION, MAX_FILE, MAX_TITLE, clip, escape_controls, log_line
+from ..safetext import MAX_ANNOTATION, MAX_FILE, MAX_TITLE, STDIN_NAME, clip, escape_controls, log_line
 
 # Characters some readers take as line breaks although the runner does not:
 # kept out of a command line so that no reader sees a second line in it.
@@ -47,8 +47,9 @@ class Annotation:
     def properties(self) -> list[tuple[str, str]]:
         """(name, value) of the properties that have a value, in GitHub's usual order."""
         props = []
-        # a path over the cap is dropped (with its line) rather than cut into another path
-        file = self.file if self.file and len(str(self.file)) <= MAX_FILE else None
+        # a path over the cap is dropped (with its line) rather than cut into another path;
+        # standard input is no file
+        file = self.file if self.file and self.file != STDIN_NAME and len(str(self.file)) <= MAX_FILE else None
         if file:
             props.append(("file", file))
         if file and isinstance(self.line, int) and self.line > 0:
