@@ -38,8 +38,9 @@ def _convert(value):
     return value
 
 
-class JsonObject(Mapping):
-    """A decoded JSON object whose numbers read as doubles."""
+class _View(Mapping):
+    """A read-only view of a decoded object whose values are converted for
+    CEL when an expression reaches them (each container once, then cached)."""
 
     __slots__ = ("_data", "_cache")
 
@@ -47,20 +48,13 @@ class JsonObject(Mapping):
         self._data = data
         self._cache = None
 
-    def __getitem__(self, key):
-        value = self._data[key]
-        t = type(value)
-        if t is str or t is bool or t is float or value is None:
-            return value
-        if t is int:
-            return float(value)
+    def _converted(self, key, value, convert):
         cache = self._cache
         if cache is None:
             cache = self._cache = {}
         elif key in cache:
             return cache[key]
-        out = _convert(value)
-        cache[key] = out
+        out = cache[key] = convert(value)
         return out
 
     def __contains__(self, key) -> bool:
@@ -73,7 +67,22 @@ class JsonObject(Mapping):
         return len(self._data)
 
     def __repr__(self) -> str:
-        return f"JsonObject({self._data!r})"
+        return f"{type(self).__name__}({self._data!r})"
+
+
+class JsonObject(_View):
+    """A decoded JSON object whose numbers read as doubles."""
+
+    __slots__ = ()
+
+    def __getitem__(self, key):
+        value = self._data[key]
+        t = type(value)
+        if t is str or t is bool or t is float or value is None:
+            return value
+        if t is int:
+            return float(value)
+        return self._converted(key, value, _convert)
 
 
 def json_numbers_as_double(value):
@@ -110,44 +119,21 @@ def _go_convert(value):
     return value
 
 
-class GoObject(Mapping):
+class GoObject(_View):
     """A decoded YAML (or computed) object whose integers read as CEL ``int``/``uint``.
 
     The loaders mark Go's integer kinds with int subclasses; CEL knows
     ``int`` and ``uint`` only. Converted on access, like :class:`JsonObject`.
     """
 
-    __slots__ = ("_data", "_cache")
-
-    def __init__(self, data):
-        self._data = data
-        self._cache = None
+    __slots__ = ()
 
     def __getitem__(self, key):
         value = self._data[key]
         t = type(value)
         if t is str or t is bool or t is float or t is int or value is None:
             return value
-        cache = self._cache
-        if cache is None:
-            cache = self._cache = {}
-        elif key in cache:
-            return cache[key]
-        out = _go_convert(value)
-        cache[key] = out
-        return out
-
-    def __contains__(self, key) -> bool:
-        return key in self._data
-
-    def __iter__(self):
-        return iter(self._data)
-
-    def __len__(self) -> int:
-        return len(self._data)
-
-    def __repr__(self) -> str:
-        return f"GoObject({self._data!r})"
+        return self._converted(key, value, _go_convert)
 
 
 def go_numbers(value):
