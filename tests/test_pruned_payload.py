@@ -177,3 +177,75 @@ def test_pruned_and_plain_agree_on_go_number_types(tmp_path, capsys):
         " -> all[0].check.~.(items[?type == 'n'])[3].v: Invalid value: -0: Expected value: 1",
     ]
     assert " -> all[1].check.~.(items[?type == 'n'])[1].(v + `0`): Invalid value: 2.147483647e+09: Expected value: 1" in lines
+
+
+def test_deferred_parts_are_read_on_demand_and_then_let_go(tmp_path):
+    from ecs_exec_guard.engine.access import DEFERRED, Need, merge_needs
+    from ecs_exec_guard.engine.lazyjson import Deferred, load_pruned, materialize
+
+    f = tmp_path / "d.json"
+    f.write_text(json.dumps({"items": [{"type": "x", "v": {"deep": [1, 2.5, None]}, "n": "a"}, {"type": "y"}]}))
+    need = Need(fields={"items": Need(items=DEFERRED, types=frozenset({"x"}))})
+    doc = load_pruned(str(f), need)
+    (item,) = doc["items"]
+    assert type(item) is Deferred
+    assert item.get("n") == "a"
+    assert item.get("v") == {"deep": [1, 2.5, None]}
+    assert item.get("missing", 7) == 7
+    assert materialize(item) == {"type": "x", "v": {"deep": [1, 2.5, None]}, "n": "a"}
+    with pytest.raises(RuntimeError, match="released"):
+        item.get("n")
+    # with any other need, a deferred part is read whole: no policy meets one
+    assert merge_needs(DEFERRED, DEFERRED) is DEFERRED
+    assert merge_needs(Need(fields={"n": FULL}), DEFERRED) is FULL
+    assert merge_needs(DEFERRED, Need(items=FULL)) is FULL
+
+
+def test_the_analyzer_lets_go_of_every_planned_values_cluster(tmp_path):
+    # clusters listed in resource_changes are skipped after a look at their
+    # address; those only in planned_values (data sources, trimmed plans) are read
+    from ecs_exec_guard.engine.lazyjson import Deferred, load_pruned
+    from ecs_exec_guard.terraform.analyzer import analyze, module_resources, payload_need
+
+    plan = _generator().generate(120, 30, 4, seed=7)
+    extra = {
+        "address": "data.aws_ecs_cluster.shared", "mode": "data", "type": "aws_ecs_cluster",
+        "name": "shared", "values": {"cluster_name": "shared", "configuration": []},
+    }
+    plan["planned_values"]["root_module"]["resources"].append(extra)
+    f = tmp_path / "plan.json"
+    f.write_text(json.dumps(plan))
+    pruned = analyze(load_pruned(str(f), payload_need()))
+    whole = analyze(json.loads(f.read_text()))
+    assert pruned.resources == whole.resources
+    assert any(r["address"] == "data.aws_ecs_cluster.shared" and r["values"] == extra["values"] for r in pruned.resources)
+    deferred = [r for r, _ in module_resources(pruned.source["planned_values"]["root_module"], None, 0)
+                if type(r) is Deferred]
+    assert len(deferred) == 31
+    for r in deferred:
+        with pytest.raises(RuntimeError):
+            r.get("address")
+
+
+def test_mixed_policies_read_planned_values_whole_when_one_of_them_does(tmp_path, capsys):
+    plain = tmp_path / "plain.yaml"
+    plain.write_text(policy("""
+        - name: planned-clusters-have-names
+          assert:
+            all:
+            - check:
+                ~.(planned_values.root_module.resources[?type == 'aws_ecs_cluster']):
+                  values:
+                    (name != null): true
+    """))
+    plan = _generator().generate(200, 40, 5, seed=8)
+    clusters = [r for r in plan["planned_values"]["root_module"]["resources"] if r["type"] == "aws_ecs_cluster"]
+    clusters[0]["values"]["name"] = None
+    f = tmp_path / "plan.json"
+    f.write_text(json.dumps(plan))
+    both = f"{default_policy()},{plain}"
+    fast = _scan(capsys, "--policy", both, "--payload", str(f))
+    slow = _scan(capsys, "--policy", both, "--payload", str(f), "--no-prune")
+    assert fast == slow
+    assert fast[0] == 1
+    assert "- test / planned-clusters-have-names /  FAILED\n -> all[0].check.~.(planned_values" in fast[1]

@@ -20,6 +20,11 @@ from ..jp.parser import parse
 from .assertion import ExprLeafNode, ListNode, LiteralNode, MapNode, NotNullNode
 
 FULL = "full"
+# Kept whole, but left in the parsed document until a reader asks for it
+# (see lazyjson.Deferred): for parts a reader may skip after a look at a
+# few fields. Merged with any other need it becomes FULL, so a policy
+# never meets an unread part.
+DEFERRED = "deferred"
 
 
 class Unknown(Exception):
@@ -54,6 +59,8 @@ def _items(elem, types=None) -> Need:
 def _merge(a, b):
     if a is FULL or b is FULL:
         return FULL
+    if a is DEFERRED or b is DEFERRED:
+        return DEFERRED if a is b else FULL
     if a.fields is None and b.fields is None:
         types = None if a.types is None or b.types is None else a.types | b.types
         return Need(items=_merge(a.items, b.items), types=types)

@@ -6,11 +6,14 @@ the policies' :class:`~.access.Need` keeps: named fields, whole subtrees,
 and from filtered arrays only the elements of the wanted ``type``. On a
 Terraform plan checked by the ECS policy that is a few percent of the
 document, so both time and memory stay well under a full ``json.load``.
+
+A part marked ``DEFERRED`` stays on the tape as a :class:`Deferred`: its
+reader looks at a few fields, then loads it or lets it go.
 """
 
 from __future__ import annotations
 
-from .access import FULL, Need
+from .access import DEFERRED, FULL, Need
 
 _NOT_HANDLED = object()
 
@@ -26,6 +29,8 @@ def load_pruned(path: str, need: Need):
         import simdjson
     except ImportError:  # pragma: no cover - optional speed-up
         return _NOT_HANDLED
+    global _TYPES
+    _TYPES = (simdjson.Object, simdjson.Array)
     parser = simdjson.Parser()
     try:
         doc = parser.load(path)
@@ -67,9 +72,63 @@ def _fields(obj, need: Need, Object, Array) -> dict:
     return out
 
 
+class Deferred:
+    """An object or array of the parsed document, turned into Python values
+    only when asked for.
+
+    ``get`` reads one field of an object (its value whole), ``load`` the
+    whole value. ``load`` and ``release`` let go of the document part; the
+    parser's memory is freed when every Deferred of a document has let go.
+    """
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value):
+        self._value = value
+
+    def _part(self):
+        if self._value is None:
+            raise RuntimeError("a deferred JSON value was read after it was released")
+        return self._value
+
+    def get(self, key, default=None):
+        part = self._part()
+        if type(part) is not _TYPES[0]:
+            return default  # an array has no fields
+        value = part.get(key, _MISSING)
+        if value is _MISSING:
+            return default
+        return _full(value, *_TYPES)
+
+    def load(self):
+        value = _full(self._part(), *_TYPES)
+        self._value = None
+        return value
+
+    def release(self) -> None:
+        self._value = None
+
+
+_MISSING = object()
+_TYPES: tuple = ()  # simdjson's Object and Array, once it is imported
+
+
+def materialize(value):
+    """``value``, with a :class:`Deferred` loaded."""
+    return value.load() if type(value) is Deferred else value
+
+
+def release(value) -> None:
+    """Let go of ``value`` if it is a :class:`Deferred` (nothing otherwise)."""
+    if type(value) is Deferred:
+        value.release()
+
+
 def _take(v, need, Object, Array):
     if need is FULL:
         return _full(v, Object, Array)
+    if need is DEFERRED:
+        return Deferred(v) if isinstance(v, (Object, Array)) else v
     if need.fields is not None:
         if isinstance(v, Object):
             return _fields(v, need, Object, Array)

@@ -36,6 +36,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..engine.lazyjson import Deferred, materialize, release
 from .address import format_index, module_sort_key, parse_address, resource_sort_key
 
 ANALYZER = "terraform-ecs-clusters"
@@ -154,10 +155,13 @@ def _plan_clusters(plan: dict) -> dict[str, dict]:
     planned = _dict(_dict(plan.get("planned_values")).get("root_module"))
     for resource, module_address in module_resources(planned, None, 0):
         if resource.get("type") != CLUSTER_TYPE:
+            release(resource)
             continue
         address = _address(resource, module_address)
         if address is None or address in found:
+            release(resource)  # most of them: the first loop had it
             continue
+        resource = materialize(resource)
         values = resource.get("values")
         if not isinstance(values, dict):
             continue  # no values: nothing will exist to judge (e.g. forgotten)
@@ -185,10 +189,13 @@ def _state_clusters(state: dict) -> dict[str, dict]:
     root = _dict(_dict(state.get("values")).get("root_module"))
     for resource, module_address in module_resources(root, None, 0):
         if resource.get("type") != CLUSTER_TYPE or resource.get("deposed_key"):
+            release(resource)
             continue
         address = _address(resource, module_address)
         if address is None or address in found:
+            release(resource)
             continue
+        resource = materialize(resource)
         values = resource.get("values")
         found[address] = _doc(resource, address, "state", values if isinstance(values, dict) else {}, {}, "state")
     return found
@@ -273,7 +280,7 @@ def module_resources(module: dict, module_address: str | None, depth: int) -> It
         module_address = address
     resources = module.get("resources")
     for resource in resources if isinstance(resources, list) else ():
-        if isinstance(resource, dict):
+        if isinstance(resource, (dict, Deferred)):  # Deferred: see payload_need
             yield resource, module_address
     children = module.get("child_modules")
     for child in children if isinstance(children, list) else ():
@@ -294,15 +301,18 @@ def _str(value: Any) -> str | None:
 
 def payload_need():
     """The part of a plan or state the analyzer and the locator read (see engine.access)."""
-    from ..engine.access import FULL, Need
+    from ..engine.access import DEFERRED, FULL, Need
 
     def items(elem, types=None):
         return Need(items=elem, types=frozenset(types) if types is not None else None)
 
     cluster = items(FULL, {CLUSTER_TYPE})
-    module = Need(fields={"address": FULL, "resources": cluster, "child_modules": items(FULL)})
+    # planned_values lists again the clusters of resource_changes: a look at
+    # the address is enough to skip those (a state's are all read)
+    listed = items(DEFERRED, {CLUSTER_TYPE})
+    module = Need(fields={"address": FULL, "resources": listed, "child_modules": items(FULL)})
     for _ in range(12):  # deeper than that: everything
-        module = Need(fields={"address": FULL, "resources": cluster, "child_modules": items(module)})
+        module = Need(fields={"address": FULL, "resources": listed, "child_modules": items(module)})
     present = Need(fields={})  # only whether it is there
     return Need(fields={
         "format_version": FULL,
