@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 _INT = re.compile(r"-?[0-9]+")
@@ -15,14 +15,14 @@ _QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
 Index = int | str | None
 
 
-@dataclass(frozen=True)
-class ModuleStep:
+# named tuples, not dataclasses: a large plan has thousands of addresses,
+# and a tuple is made several times faster than a frozen dataclass
+class ModuleStep(NamedTuple):
     name: str
     index: Index = None
 
 
-@dataclass(frozen=True)
-class ResourceAddress:
+class ResourceAddress(NamedTuple):
     modules: tuple[ModuleStep, ...]
     mode: str  # "managed" or "data"
     type: str
@@ -132,6 +132,7 @@ def _parse_address(address: str) -> ResourceAddress | None:
     return ResourceAddress(tuple(modules), mode, rtype, rname, rindex)
 
 
+@functools.lru_cache(maxsize=4096)
 def module_sort_key(module_address: str | None) -> tuple:
     """Root module first, then module addresses with numeric indices compared as numbers."""
     if not module_address:
