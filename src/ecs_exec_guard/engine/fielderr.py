@@ -78,6 +78,24 @@ class FieldError(NamedTuple):
         return f"{full}: {self.body()}"
 
 
+class _Mismatch(FieldError):
+    """A value that is not the expected one. The detail ``Expected value:
+    <expected>`` is spelled only when the error is shown: match and exclude
+    blocks make such an error for most resources and only test whether any
+    was made."""
+
+    __slots__ = ()
+
+    @property
+    def detail(self) -> str:
+        expected = tuple.__getitem__(self, 3)
+        return "Expected value: " + ("<nil>" if expected is None else go_field_value(expected))
+
+
+def mismatch(path, value, expected, subjects=()) -> FieldError:
+    return _Mismatch(INVALID, path, value, expected, subjects)
+
+
 def invalid(path, value, detail, subjects=()) -> FieldError:
     return FieldError(INVALID, path, value, detail, subjects)
 
