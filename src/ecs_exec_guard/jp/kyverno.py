@@ -15,7 +15,8 @@ from typing import Any
 
 import yaml
 
-from . import goregex, gotime, quantity, semver
+# goregex (RE2) is imported by the functions that use it: most scans call none
+from . import gotime, quantity, semver
 from .errors import JPRuntimeError
 from .registry import (
     ANY,
@@ -112,6 +113,7 @@ def _replace_all(args):
 def _check_replaced_size(function: str, s: str, old: str, new: str, count: int) -> None:
     """Refuse a replacement whose result would pass the size limit
     (goregex.MAX_RESULT_BYTES, counted here in characters)."""
+    from . import goregex
     if len(new) <= len(old):
         return
     matches = s.count(old)
@@ -154,6 +156,7 @@ def _split(args):
 
 
 def _regex(function: str, pattern: str):
+    from . import goregex
     try:
         return goregex.compile_go(pattern)
     except goregex.GoRegexError as exc:
@@ -161,6 +164,7 @@ def _regex(function: str, pattern: str):
 
 
 def _regex_replace(function: str, args: list, literal: bool):
+    from . import goregex
     regex, src, repl = args
     src_text = iface_to_string(src)
     if src_text is None:
@@ -184,6 +188,7 @@ def _regex_replace_all_literal(args):
 
 
 def _regex_match(args):
+    from . import goregex
     regex, src = args
     text = iface_to_string(src)
     if text is None:
@@ -197,6 +202,7 @@ def _regex_match(args):
 
 def wildcard_match(pattern: str, name: str) -> bool:
     """Kyverno's wildcard.Match: ``*`` any run of characters, ``?`` exactly one."""
+    from . import goregex
     return goregex.wildcard_match(pattern, name)
 
 
@@ -879,6 +885,7 @@ def _object_from_lists(args):
 
 
 def _random(args):
+    from . import goregex
     pattern = args[0]
     if pattern == "":
         raise JPRuntimeError("no pattern provided")
