@@ -425,7 +425,8 @@ def render(rows: list[Row], info: dict, checkov_note: str, args) -> str:
             "The Action entrypoint (`ecs-exec-guard action`, default inputs: job summary and annotations "
             "written, no JSON report) and `scan`, against `json.load` of the same plan. "
             f"Targets: action at most {ACTION_TIME_TARGET}x the time and {ACTION_MEMORY_TARGET}x the peak memory "
-            f"of json.load; scan at most {SCAN_TIME_TARGET}x the time. CPU is the process's user + system time, "
+            f"of json.load; scan at most {SCAN_TIME_TARGET}x the time, set for plans of 25,000 resources and more "
+            "(below that, start-up dominates). CPU is the process's user + system time, "
             "less sensitive than wall time to other load on the machine.",
             "",
             "| resources | MB | json.load s | json.load MiB | action s | time ratio | action MiB | memory ratio "
