@@ -177,3 +177,65 @@ def test_clusters_known_only_after_apply_are_warnings(tmp_path: Path):
     assert warning.startswith(f"::warning file=unknown/main.tf,line={physical['region']['startLine']},")
     fingerprints = {r["partialFingerprints"]["ecsExecGuard/v1"] for r in sarif_run["results"]}
     assert len(fingerprints) == 3
+
+
+def _generated_plan(tmp_path: Path, resources: int, clusters: int, failing: int) -> Path:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("generate_plan", REPO / "benchmarks" / "generate_plan.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    plan = mod.generate(resources, clusters, failing, seed=3)
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(plan), encoding="utf-8")
+    return path
+
+
+def _scan_sarif(capsys, path: Path) -> tuple[int, dict]:
+    from ecs_exec_guard.cli import main
+
+    capsys.readouterr()
+    code = main(["scan", "--output", "sarif", "--payload", str(path)])
+    return code, json.loads(capsys.readouterr().out)
+
+
+def test_results_past_code_scannings_limit_are_left_out_and_said_so(tmp_path: Path, capsys, monkeypatch):
+    from ecs_exec_guard.action import sarif
+
+    monkeypatch.setattr(sarif, "MAX_RESULTS", 10)
+    code, doc = _scan_sarif(capsys, _generated_plan(tmp_path, 150, 40, 25))
+    assert code == 1
+    assert sorted(sarif_validator().iter_errors(doc), key=str) == []
+    (sarif_run,) = doc["runs"]
+    assert len(sarif_run["results"]) == 10
+    (note,) = sarif_run["invocations"][0]["toolExecutionNotifications"]
+    assert note["level"] == "warning"
+    assert note["message"]["text"].startswith("15 more results left out: GitHub code scanning accepts at most 10")
+    # no rule failed to run: the run itself succeeded
+    assert sarif_run["invocations"][0]["executionSuccessful"] is True
+
+
+def test_texts_from_the_plan_are_cut_in_sarif(tmp_path: Path, capsys):
+    from ecs_exec_guard.action.sarif import MAX_TEXT
+
+    path = _generated_plan(tmp_path, 60, 12, 1)
+    plan = json.loads(path.read_text(encoding="utf-8"))
+    failing = next(
+        c for c in plan["resource_changes"]
+        if c["type"] == "aws_ecs_cluster"
+        and c["change"]["after"]["configuration"]
+        and c["change"]["after"]["configuration"][0]["execute_command_configuration"][0]["logging"] == "NONE"
+    )
+    long_address = "aws_ecs_cluster." + "x" * (3 * MAX_TEXT)
+    failing["address"] = long_address
+    path.write_text(json.dumps(plan), encoding="utf-8")
+    code, doc = _scan_sarif(capsys, path)
+    assert code == 1
+    assert sorted(sarif_validator().iter_errors(doc), key=str) == []
+    # (planned_values still names the cluster by its first address: two results)
+    names = [r["locations"][0]["logicalLocations"][0]["fullyQualifiedName"] for r in doc["runs"][0]["results"]]
+    (result,) = [r for r, n in zip(doc["runs"][0]["results"], names) if len(n) > 100]
+    name = result["locations"][0]["logicalLocations"][0]["fullyQualifiedName"]
+    assert "aws_ecs_cluster.xxx" in name
+    assert len(name) < MAX_TEXT + 100 and name.endswith(" more characters)")
+    assert len(result["message"]["text"]) < MAX_TEXT + 100

@@ -13,6 +13,7 @@ import os
 from urllib.parse import quote
 
 from .. import __version__
+from ..safetext import clip
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_VERSION = "2.1.0"
@@ -21,6 +22,13 @@ SRCROOT = "%SRCROOT%"
 SECURITY_SEVERITY = {"low": "3.0", "medium": "5.5", "high": "8.0", "critical": "9.5"}
 DEFAULT_INFORMATION_URI = "https://pypi.org/project/ecs-exec-guard/"
 UNKNOWN_RULE = "ecs-exec-guard/logging-known-after-apply"
+# GitHub code scanning refuses a whole upload with more results in a run
+# (and stores only the first 5,000 by severity); errors come first.
+MAX_RESULTS = 25_000
+# Texts that come from the plan or the policy (messages, addresses, rule
+# errors) are cut to this many characters: code scanning refuses a file
+# over 10 MB compressed, and a message is read by a person.
+MAX_TEXT = 10_000
 
 
 def information_uri() -> str:
@@ -87,7 +95,7 @@ def _location(file: str, line: int | None, address: str | None) -> dict:
         physical["region"] = {"startLine": line}
     location: dict = {"physicalLocation": physical}
     if address:
-        location["logicalLocations"] = [{"fullyQualifiedName": address, "kind": "resource"}]
+        location["logicalLocations"] = [{"fullyQualifiedName": clip(address, MAX_TEXT), "kind": "resource"}]
     return location
 
 
@@ -133,7 +141,7 @@ def build_sarif(payloads, policies, findings, failures, unknown=()) -> dict:
                     "ruleId": rules[idx]["id"],
                     "ruleIndex": idx,
                     "level": "error",
-                    "message": {"text": text},
+                    "message": {"text": clip(text, MAX_TEXT)},
                     "locations": [_location(f.file, f.line, f.address)],
                     "partialFingerprints": _fingerprint(key),
                     "properties": {"field": issues[0].field, "plan": f.payload},
@@ -153,7 +161,7 @@ def build_sarif(payloads, policies, findings, failures, unknown=()) -> dict:
                     "ruleId": UNKNOWN_RULE,
                     "ruleIndex": idx,
                     "level": "warning",
-                    "message": {"text": unknown_text(row)},
+                    "message": {"text": clip(unknown_text(row), MAX_TEXT)},
                     "locations": [_location(loc.file if loc else row.payload, loc.line if loc else None, address)],
                     "partialFingerprints": _fingerprint(f"{UNKNOWN_RULE}|{row.payload}|{address}"),
                     "properties": {"plan": row.payload},
@@ -163,11 +171,22 @@ def build_sarif(payloads, policies, findings, failures, unknown=()) -> dict:
     notifications = [
         {
             "level": "error",
-            "message": {"text": f"{e.policy.name} / {e.rule} on {e.payload}: {e.error}"},
+            "message": {"text": clip(f"{e.policy.name} / {e.rule} on {e.payload}: {e.error}", MAX_TEXT)},
             "descriptor": {"id": f"{e.policy.name}/{e.rule}"},
         }
         for e in failures
     ]
+    if len(results) > MAX_RESULTS:
+        left_out = len(results) - MAX_RESULTS
+        results = results[:MAX_RESULTS]
+        notifications.append({
+            "level": "warning",
+            "message": {"text": (
+                f"{left_out} more {'result' if left_out == 1 else 'results'} left out: GitHub code scanning "
+                f"accepts at most {MAX_RESULTS} in a run; the log lists every one"
+            )},
+            "descriptor": {"id": "ecs-exec-guard/results-left-out"},
+        })
     invocation: dict = {"executionSuccessful": not failures}
     if notifications:
         invocation["toolExecutionNotifications"] = notifications
