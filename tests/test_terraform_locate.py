@@ -389,6 +389,30 @@ def test_payload_is_read_from_disk_when_no_bytes_are_given(tmp_path):
     assert where(locator.locate("aws_ecs_cluster.c")) == Location("plans/p.json", 3, "payload")
 
 
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ('{"address": "aws_ecs_cluster.c"}', None),  # one line, as terraform show -json writes it
+        ('{"address": "aws_ecs_cluster.c"}\n', None),  # one line and its line feed
+        ('\n\n{"a": 1,\n"address": "aws_ecs_cluster.c"}', 4),
+        ('\ufeff{\r\n"address": "aws_ecs_cluster.c"}', 2),
+    ],
+)
+def test_payload_lines_from_the_file_and_from_bytes_agree(tmp_path, text, line):
+    path = tmp_path / "p.json"
+    path.write_text(text, encoding="utf-8")
+    from_file = SourceLocator(str(tmp_path), None, {}, str(path))
+    from_bytes = SourceLocator(str(tmp_path), None, {}, str(path), payload_bytes=path.read_bytes())
+    for locator in (from_file, from_bytes):
+        assert where(locator.locate("aws_ecs_cluster.c")) == Location("p.json", line, "payload")
+
+
+def test_an_empty_payload_file_gives_no_line(tmp_path):
+    (tmp_path / "p.json").write_bytes(b"")
+    locator = SourceLocator(str(tmp_path), None, {}, str(tmp_path / "p.json"))
+    assert where(locator.locate("aws_ecs_cluster.c")) == Location("p.json", None, "payload")
+
+
 def test_payload_outside_the_workspace_or_unreadable_gives_none(tmp_path):
     (tmp_path / "ws").mkdir()
     (tmp_path / "p.json").write_text('{"address": "aws_ecs_cluster.c"}')

@@ -50,6 +50,7 @@ TIME_BUDGET = 2.0  # seconds for all the .tf reading of one run
 NO_SOURCE = "no .tf source was found for it"
 OUT_OF_TIME = "the .tf sources were not searched further: the time budget of the source lookup was spent"
 
+_NOT_BLANK = re.compile(rb"\S")
 _ADDRESS_KEY = re.compile(rb'"address"[ \t\r\n]*:[ \t\r\n]*("(?:[^"\\]|\\.)*")', re.S)
 _LOCAL_SOURCE = re.compile(r"^\.\.?(?:[/\\]|$)")
 
@@ -347,17 +348,47 @@ class SourceLocator:
     def _index_payload(self) -> dict[str, int]:
         """Line of each "address" value of the plan JSON, preferring the one under planned_values."""
         data = self._payload_bytes
-        if data is None:
+        if data is not None:
+            return self._index_lines(data)
+        mapped = self._map_payload()
+        if mapped is None:  # not a file that can be mapped: read it
             data = self._read_bytes(self._payload_path, "payload", limit=256 * 1024 * 1024)
-        if not isinstance(data, (bytes, bytearray)):
+            return self._index_lines(data)
+        with mapped:
+            return self._index_lines(mapped)
+
+    def _map_payload(self):
+        """The payload file mapped read-only (checked like any read), or None.
+
+        ``terraform show -json`` writes one line: that is found without
+        copying the file into memory."""
+        import mmap
+
+        try:
+            with confined(self._workspace):
+                fd, size = open_checked(self._payload_path, "payload", walked=True)
+        except (LoadError, OSError, ValueError):
+            return None
+        try:
+            if size <= 0 or size > 256 * 1024 * 1024:
+                return None
+            return mmap.mmap(fd, size, access=mmap.ACCESS_READ)
+        except (OSError, ValueError):
+            return None
+        finally:
+            os.close(fd)
+
+    def _index_lines(self, data) -> dict[str, int]:
+        if not isinstance(data, (bytes, bytearray)) and not hasattr(data, "find"):
             return {}
         self._payload_readable = True
         if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
             try:
-                data = data.decode("utf-16").encode("utf-8")
+                data = bytes(data).decode("utf-16").encode("utf-8")
             except UnicodeDecodeError:
                 return {}
-        self._multiline = data.count(b"\n", 0, len(data) - 1) > 0 if data.strip() else False
+        # a line break before the last byte, and not only blanks
+        self._multiline = data.find(b"\n", 0, len(data) - 1) >= 0 and _NOT_BLANK.search(data) is not None
         if not self._multiline:
             return {}
         planned = data.find(b'"planned_values"')
@@ -365,9 +396,11 @@ class SourceLocator:
         preferred: dict[str, int] = {}
         line = 1
         counted = 0
+        ranged = isinstance(data, (bytes, bytearray))  # a mapped file has no ranged count
         for m in _ADDRESS_KEY.finditer(data):
-            line += data.count(b"\n", counted, m.start())
-            counted = m.start()
+            start = m.start()
+            line += data.count(b"\n", counted, start) if ranged else data[counted:start].count(b"\n")
+            counted = start
             try:
                 value = json.loads(m.group(1))
             except ValueError:
