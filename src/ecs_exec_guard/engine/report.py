@@ -39,7 +39,7 @@ class TextReport:
     """Renders the rule lines of each resource as it is evaluated."""
 
     def __init__(self):
-        self._template = _templates().get_template("scan_results.txt.j2")
+        self._template = None  # jinja2 and the template are loaded by the first failure
 
     def render(self, result: ResourceResult) -> str:
         if not result.rules:
@@ -55,6 +55,8 @@ class TextReport:
     def render_template(self, result: ResourceResult) -> str:
         if not result.rules:
             return ""
+        if self._template is None:
+            self._template = _templates().get_template("scan_results.txt.j2")
         text = self._template.render(rules=[TextRule(r) for r in result.rules])
         return text.lstrip("\n") + "\n"
 
