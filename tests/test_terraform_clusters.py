@@ -197,11 +197,12 @@ def test_module_clusters_are_annotated_where_their_logging_is_set(workspace: Pat
     assert run.code == 1 and run.outputs["violations"] == "5"
     root_tf, app_tf = workspace / "modules/main.tf", workspace / "modules/modules/app/main.tf"
     inner_tf = workspace / "modules/modules/app/inner/main.tf"
-    # from the caller's module argument, through for_each
+    # from the caller's for_each map, through the argument that reads each.value
     batch = run.annotation('module.apps["batch"].aws_ecs_cluster.this')
-    assert batch.startswith(f"::error file=modules/main.tf,line={line_of(root_tf, 'exec_logging = each.value')},")
-    assert 'set by argument exec_logging of the module "apps" block' in batch
-    assert 'Fix: in the module "apps" block, set exec_logging' in batch.replace("%0A", "\n")
+    entry_line = line_of(root_tf, 'batch = "NONE"')
+    assert batch.startswith(f"::error file=modules/main.tf,line={entry_line},")
+    assert 'set by the "batch" entry of for_each in the module "apps" block, through argument exec_logging' in batch
+    assert 'Fix: in the module "apps" block, change the "batch" entry of for_each' in batch.replace("%0A", "\n")
     # a whole dynamic block from a module variable, set by the caller's argument
     worker = run.annotation("module.legacy[0].module.inner.aws_ecs_cluster.worker")
     assert worker.startswith(f"::error file=modules/modules/app/main.tf,line={line_of(app_tf, 'execute_command = {')},")

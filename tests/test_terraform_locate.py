@@ -650,3 +650,87 @@ def test_a_linked_modules_manifest_is_not_read(tmp_path):
     manifest.write_text((tmp_path / "elsewhere" / "modules.json").read_text())
     locator = SourceLocator(str(tmp_path), "root", {}, "root/plan.json", b"{}")
     assert where(locator.locate("module.app.aws_ecs_cluster.c")) == Location("root/mods/app/main.tf", 4, "tf", 7)
+
+
+MODULE_WITH_VARIABLE = """\
+variable "logging" { type = string }
+resource "aws_ecs_cluster" "c" {
+  configuration {
+    execute_command_configuration {
+      logging = var.logging
+    }
+  }
+}
+"""
+
+
+def _for_each_plan(for_each_expression: dict, argument_refs: list[str]) -> dict:
+    cluster = {
+        "address": "aws_ecs_cluster.c",
+        "expressions": {"configuration": [{"execute_command_configuration": [
+            {"logging": {"references": ["var.logging"]}}
+        ]}]},
+    }
+    call = {
+        "source": "./mod",
+        "for_each_expression": for_each_expression,
+        "expressions": {"logging": {"references": argument_refs}},
+        "module": {"resources": [cluster]},
+    }
+    return {"configuration": {"root_module": {"module_calls": {"ecs": call}}}}
+
+
+@pytest.mark.parametrize(
+    ("root", "refs", "key", "line", "what"),
+    [
+        # a map written over several lines: the entry's own line
+        ("""\
+         module "ecs" {
+           source = "./mod"
+           for_each = {
+             web   = "DEFAULT"
+             # batch = "DEFAULT" (an old setting)
+             "batch" = "NONE"
+           }
+           logging = each.value
+         }
+         """, ["each.value"], "batch", 6, "module-for-each"),
+        # objects in the map, one attribute of them read
+        ("""\
+         module "ecs" {
+           source   = "./mod"
+           for_each = {
+             web = { logging = "DEFAULT" }
+             batch = {
+               logging = "NONE"
+             }
+           }
+           logging = each.value.logging
+         }
+         """, ["each.value.logging", "each.value"], "batch", 5, "module-for-each"),
+        # the map comes from a variable: the argument that reads it
+        ("""\
+         module "ecs" {
+           source   = "./mod"
+           for_each = var.clusters
+           logging  = each.value
+         }
+         """, ["each.value"], "batch", 4, "module-argument"),
+        # each.key is not the value: the argument
+        ("""\
+         module "ecs" {
+           source   = "./mod"
+           for_each = { NONE = "x" }
+           logging  = each.key
+         }
+         """, ["each.key"], "NONE", 4, "module-argument"),
+    ],
+)
+def test_a_module_argument_read_from_for_each_points_at_the_entry(tmp_path, root, refs, key, line, what):
+    write(tmp_path, {"root/main.tf": root, "root/mod/main.tf": MODULE_WITH_VARIABLE})
+    plan = _for_each_plan({"references": ["var.clusters"]}, refs)
+    locator = SourceLocator(str(tmp_path), "root", plan, "root/plan.json", b"{}")
+    found = locator.locate(f'module.ecs["{key}"].aws_ecs_cluster.c')
+    assert (found.file, found.line, found.kind, found.what) == ("root/main.tf", line, "tf", what)
+    assert (found.module_call, found.argument) == ("module.ecs", "logging")
+    assert found.entry == (key if what == "module-for-each" else None)

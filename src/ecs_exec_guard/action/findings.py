@@ -8,6 +8,7 @@ subject are put on the payload document itself.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
 from ..engine.evaluate import ERROR, FAILED
@@ -131,6 +132,11 @@ def place_text(location, module_address: str | None) -> str | None:
     call = getattr(location, "module_call", None)
     if what == "module-argument":
         return f"set by argument {location.argument} of the {_call_words(call)} block"
+    if what == "module-for-each":
+        return (
+            f"set by the {_entry_words(location.entry)} entry of for_each in the {_call_words(call)} block, "
+            f"through argument {location.argument}"
+        )
     if what == "module-call":
         return f"set inside the {_call_words(call)}, whose source is not in this repository"
     parts = []
@@ -146,8 +152,18 @@ def _call_words(call: str | None) -> str:
     return f'module "{name}"' if name else "module"
 
 
+def _entry_words(entry) -> str:
+    return json.dumps(str(entry), ensure_ascii=False)
+
+
 def module_fix(location) -> str | None:
     what = getattr(location, "what", None)
+    if what == "module-for-each":
+        return (
+            f"in the {_call_words(location.module_call)} block, change the {_entry_words(location.entry)} entry of "
+            f'for_each so that {location.argument} turns ECS Exec logging to "DEFAULT" or "OVERRIDE" (with a '
+            'log_configuration), not "NONE".'
+        )
     if what == "module-argument":
         return (
             f"in the {_call_words(location.module_call)} block, set {location.argument} so that the module's "

@@ -62,11 +62,14 @@ class Location:
     kind: str  # "tf" (a .tf source file) or "payload" (the plan JSON file)
     end_line: int | None = None
     # what is there: "logging" (the logging argument), "resource" (the resource block),
-    # "module-argument" (an argument of a module call), "module-call" (a module block), "payload"
+    # "module-argument" (an argument of a module call), "module-for-each" (the entry
+    # of a module call's for_each that the argument reads through each.value),
+    # "module-call" (a module block), "payload"
     what: str = "resource"
     module_call: str | None = None  # the call at that place: module.NAME (in its caller's file)
     argument: str | None = None  # the module argument that sets the value
     note: str | None = None  # why the place is not a .tf line
+    entry: str | None = None  # the for_each key of the module instance ("module-for-each")
 
 
 class SharedBudget:
@@ -117,6 +120,7 @@ class SourceLocator:
         self._multiline: bool = False
         self._payload_readable: bool = False
         self._cache: dict[str, Location | None] = {}
+        self._each_value = False  # set by _origin: the argument reads each.value
 
     # -- public -------------------------------------------------------------
 
@@ -174,6 +178,11 @@ class SourceLocator:
                 return None
             path, block = found
             arg = block.attr((argument,)) if argument else None
+            if arg is not None and self._each_value:
+                key = parsed.modules[level].index
+                entry = self._for_each_entry(path, block, key)
+                if entry is not None:
+                    return self._tf(path, entry, block, "module-for-each", _call(steps, level), argument, key)
             if arg is not None:
                 return self._tf(path, arg.line, block, "module-argument", _call(steps, level), argument)
             return self._tf(path, block.start_line, block, "module-call", _call(steps, level), argument)
@@ -189,8 +198,8 @@ class SourceLocator:
                 return self._tf(path, attr.line, block, "logging", None, None)
         return self._tf(path, block.start_line, block, "resource", None, None)
 
-    def _tf(self, path, line, block, what, call, argument) -> Location:
-        return Location(self._relative(path), line, "tf", block.end_line, what, call, argument)
+    def _tf(self, path, line, block, what, call, argument, entry=None) -> Location:
+        return Location(self._relative(path), line, "tf", block.end_line, what, call, argument, entry=entry)
 
     def _find(self, directory: str, key: BlockKey) -> tuple[str, Block] | None:
         """The block in the first file declaring it, preferring one with a `logging = "NONE"` line
@@ -228,6 +237,7 @@ class SourceLocator:
                         var = attr.refs[0]
                         break
         level, argument = k, None
+        self._each_value = False
         seen = 0
         while var is not None and level > 0 and seen < 64:
             seen += 1
@@ -238,6 +248,9 @@ class SourceLocator:
             level, argument = level - 1, var
             if "constant_value" in arg_expr:
                 break
+            if "for_each_expression" in call and _reads_each_value(arg_expr):
+                self._each_value = True  # the value is the instance's entry of for_each
+                break
             if len(dirs) > level:
                 found = self._find(dirs[level], ("module", steps[level], ""))
                 attr = found[1].attr((var,)) if found else None
@@ -245,6 +258,24 @@ class SourceLocator:
                     break  # the argument's own expression writes "NONE"
             var = _first_var(arg_expr)
         return level, argument
+
+    def _for_each_entry(self, path: str, block: Block, key) -> int | None:
+        """The line of entry ``key`` of the block's ``for_each`` map, when the
+        map is written there and holds "NONE" (else None: the argument is the place)."""
+        attr = block.attr(("for_each",))
+        if attr is None or not attr.none or not isinstance(key, str) or not key:
+            return None
+        later = [a.line for a in block.attrs if len(a.path) == 1 and a.line > attr.line]
+        last = min(later) - 1 if later else block.end_line
+        text = _text(self._read_bytes(path))
+        if not text:
+            return None
+        lines = text.split("\n")[attr.line - 1:last]
+        pattern = re.compile(r'(?:^|[{,\s])(?:' + re.escape(key) + r'|"' + re.escape(key) + r'")\s*[=:]')
+        for offset, line in enumerate(lines):
+            if pattern.search(line.split("#", 1)[0].split("//", 1)[0]):
+                return attr.line + offset
+        return None
 
     # -- modules ------------------------------------------------------------
 
@@ -476,6 +507,14 @@ def _resource_config(module: dict, parsed: ResourceAddress) -> dict:
         if isinstance(r, dict) and r.get("address") == local:
             return r
     return {}
+
+
+def _reads_each_value(expr: Any) -> bool:
+    """Does the expression read ``each.value`` (or a part of it)?"""
+    return any(
+        isinstance(ref, str) and (ref == "each.value" or ref.startswith(("each.value.", "each.value[")))
+        for ref in _dict(expr).get("references") or ()
+    )
 
 
 def _first_var(expr: Any) -> str | None:
