@@ -708,6 +708,17 @@ def _for_each_plan(for_each_expression: dict, argument_refs: list[str]) -> dict:
            logging = each.value.logging
          }
          """, ["each.value.logging", "each.value"], "batch", 5, "module-for-each"),
+        # quoted keys that are not identifiers; a key that appears first as a value
+        ("""\
+         module "ecs" {
+           source   = "./mod"
+           for_each = {
+             "team-a.dev"  = "team-a.prod"
+             "team-a.prod" = "NONE"
+           }
+           logging = each.value
+         }
+         """, ["each.value"], "team-a.prod", 5, "module-for-each"),
         # the map comes from a variable: the argument that reads it
         ("""\
          module "ecs" {

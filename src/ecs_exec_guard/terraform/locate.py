@@ -121,6 +121,8 @@ class SourceLocator:
         self._payload_readable: bool = False
         self._cache: dict[str, Location | None] = {}
         self._each_value = False  # set by _origin: the argument reads each.value
+        self._file_lines: dict[str, list[str]] = {}
+        self._for_each_keys: dict[tuple[str, int], dict[str, int]] = {}
 
     # -- public -------------------------------------------------------------
 
@@ -265,17 +267,19 @@ class SourceLocator:
         attr = block.attr(("for_each",))
         if attr is None or not attr.none or not isinstance(key, str) or not key:
             return None
-        later = [a.line for a in block.attrs if len(a.path) == 1 and a.line > attr.line]
-        last = min(later) - 1 if later else block.end_line
-        text = _text(self._read_bytes(path))
-        if not text:
-            return None
-        lines = text.split("\n")[attr.line - 1:last]
-        pattern = re.compile(r'(?:^|[{,\s])(?:' + re.escape(key) + r'|"' + re.escape(key) + r'")\s*[=:]')
-        for offset, line in enumerate(lines):
-            if pattern.search(line.split("#", 1)[0].split("//", 1)[0]):
-                return attr.line + offset
-        return None
+        cache_key = (path, attr.line)
+        entries = self._for_each_keys.get(cache_key)
+        if entries is None:
+            later = [a.line for a in block.attrs if len(a.path) == 1 and a.line > attr.line]
+            last = min(later) - 1 if later else block.end_line
+            entries = self._for_each_keys[cache_key] = _map_keys(self._lines(path), attr.line, last)
+        return entries.get(key)
+
+    def _lines(self, path: str) -> list[str]:
+        lines = self._file_lines.get(path)
+        if lines is None:
+            lines = self._file_lines[path] = _text(self._read_bytes(path)).split("\n")
+        return lines
 
     # -- modules ------------------------------------------------------------
 
@@ -507,6 +511,31 @@ def _resource_config(module: dict, parsed: ResourceAddress) -> dict:
         if isinstance(r, dict) and r.get("address") == local:
             return r
     return {}
+
+
+_MAP_KEY = re.compile(r'(?:^|(?<=[{,\s]))(?:"((?:[^"\\\n]|\\.)*)"|([A-Za-z_][A-Za-z0-9_-]*))[ \t]*[=:](?![=>])')
+
+
+def _map_keys(lines: list[str], first: int, last: int) -> dict[str, int]:
+    """Line of the first ``key =`` (or ``"key" =``, ``key:``) of each key in
+    lines ``first``..``last`` (1-based), comments left out: in one pass."""
+    found: dict[str, int] = {}
+    for number in range(max(first, 1), min(last, len(lines)) + 1):
+        line = lines[number - 1]
+        for marker in ("#", "//"):
+            cut = line.find(marker)
+            if cut >= 0:
+                line = line[:cut]
+        for m in _MAP_KEY.finditer(line):
+            if m.group(1) is not None:
+                try:
+                    key = json.loads(f'"{m.group(1)}"')
+                except ValueError:
+                    continue
+            else:
+                key = m.group(2)
+            found.setdefault(key, number)
+    return found
 
 
 def _reads_each_value(expr: Any) -> bool:
