@@ -280,7 +280,7 @@ def test_several_payloads_by_glob(workspace: Path):
     groups = [line for line in run.stdout.splitlines() if line.startswith("::group::")]
     assert groups == ["::group::stacks/a/plan.json", "::group::stacks/b/plan.json"]
     assert run.stdout.count("::endgroup::") == 2
-    assert re.search(r"Checking stacks/a/plan.json: 3 documents, 1 policy, 2 failing resources \(\d+\.\d\d s\)", run.stdout)
+    assert re.search(r"Checking stacks/a/plan.json: 3 resources, 1 policy, 2 failing resources \(\d+\.\d\d s\)", run.stdout)
 
 
 def test_payload_list_newlines_and_commas(workspace: Path):

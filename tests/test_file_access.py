@@ -300,6 +300,6 @@ def test_policy_folders_found_twice_load_each_file_once(ws: Path):
     (ws / "b.json").write_text('{"analyzer": {"resource": {"type": "terraform-plan"}}}', encoding="utf-8")
     run = run_action(ws, {"payload": "plan.json", "policy": "policies/**\npolicies", "bindings": "b.json"})
     assert run.code == 1, run.stdout + run.stderr
-    assert "Checking plan.json: 2 documents, 2 policies" in run.stdout  # one per cluster
+    assert "Checking plan.json: 2 resources, 2 policies" in run.stdout  # one per cluster
     assert run.summary.count("(<code>check-ecs-exec-logging</code>,") == 1
     assert run.summary.count("(<code>other-check</code>,") == 1

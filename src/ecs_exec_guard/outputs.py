@@ -117,7 +117,7 @@ def payload_line(done: PayloadDone) -> str:
     pr = done.result
     failing = len(pr.findings)
     parts = [
-        _plural(done.documents, "document", "documents"),
+        _plural(done.documents, "resource", "resources"),
         _plural(done.policies, "policy", "policies"),
         _plural(failing, "failing resource", "failing resources"),
     ]
