@@ -153,15 +153,8 @@ def _plan_clusters(plan: dict) -> dict[str, dict]:
         found[address] = doc
 
     planned = _dict(_dict(plan.get("planned_values")).get("root_module"))
-    for resource, module_address in module_resources(planned, None, 0):
-        if resource.get("type") != CLUSTER_TYPE:
-            release(resource)
-            continue
-        address = _address(resource, module_address)
-        if address is None or address in found:
-            release(resource)  # most of them: the first loop had it
-            continue
-        resource = materialize(resource)
+    # most of them were in resource_changes: those are let go of unread
+    for resource, address in _new_clusters(planned, found, with_deposed=True):
         values = resource.get("values")
         if not isinstance(values, dict):
             continue  # no values: nothing will exist to judge (e.g. forgotten)
@@ -187,18 +180,24 @@ def _action(actions: Any) -> str:
 def _state_clusters(state: dict) -> dict[str, dict]:
     found: dict[str, dict] = {}
     root = _dict(_dict(state.get("values")).get("root_module"))
-    for resource, module_address in module_resources(root, None, 0):
-        if resource.get("type") != CLUSTER_TYPE or resource.get("deposed_key"):
-            release(resource)
-            continue
-        address = _address(resource, module_address)
-        if address is None or address in found:
-            release(resource)
-            continue
-        resource = materialize(resource)
+    for resource, address in _new_clusters(root, found, with_deposed=False):
         values = resource.get("values")
         found[address] = _doc(resource, address, "state", values if isinstance(values, dict) else {}, {}, "state")
     return found
+
+
+def _new_clusters(module: dict, found: dict, with_deposed: bool) -> Iterator[tuple[dict, str]]:
+    """(resource, address) of each cluster of a module tree (planned_values
+    or a state) whose address ``found`` lacks yet, read whole. Every other
+    resource walked is let go of unread (a Deferred: see payload_need)."""
+    for resource, module_address in module_resources(module, None, 0):
+        address = None
+        if resource.get("type") == CLUSTER_TYPE and (with_deposed or not resource.get("deposed_key")):
+            address = _address(resource, module_address)
+        if address is None or address in found:
+            release(resource)
+            continue
+        yield materialize(resource), address
 
 
 # -- one cluster ---------------------------------------------------------------
