@@ -120,7 +120,6 @@ class SourceLocator:
         self._multiline: bool = False
         self._payload_readable: bool = False
         self._cache: dict[str, Location | None] = {}
-        self._each_value = False  # set by _origin: the argument reads each.value
         self._file_lines: dict[str, list[str]] = {}
         self._for_each_keys: dict[tuple[str, int], dict[str, int]] = {}
 
@@ -160,7 +159,7 @@ class SourceLocator:
         dirs = self._module_dirs(steps, configs)
         known = len(dirs) - 1  # module levels whose directory is in the workspace
         k = len(steps)
-        level, argument = self._origin(parsed, configs, dirs)
+        level, argument, each_value = self._origin(parsed, configs, dirs)
         if level > known:
             # set inside a module whose sources are not here: its call in the last known directory
             name = steps[known]
@@ -180,7 +179,7 @@ class SourceLocator:
                 return None
             path, block = found
             arg = block.attr((argument,)) if argument else None
-            if arg is not None and self._each_value:
+            if arg is not None and each_value:
                 key = parsed.modules[level].index
                 entry = self._for_each_entry(path, block, key)
                 if entry is not None:
@@ -219,11 +218,12 @@ class SourceLocator:
 
     # -- where the value is set ------------------------------------------------
 
-    def _origin(self, parsed: ResourceAddress, configs: list[dict], dirs: list[str]) -> tuple[int, str | None]:
-        """(module level, argument): the level whose sources set the logging value.
+    def _origin(self, parsed: ResourceAddress, configs: list[dict], dirs: list[str]) -> tuple[int, str | None, bool]:
+        """(module level, argument, each_value): the level whose sources set the logging value.
 
         Level k (the resource's own module) means the resource block; a lower
-        level j means argument ``argument`` of module call ``steps[j]``.
+        level j means argument ``argument`` of module call ``steps[j]``, and
+        ``each_value`` that the argument reads the instance's for_each entry.
         """
         steps = parsed.module_names
         k = len(steps)
@@ -239,27 +239,25 @@ class SourceLocator:
                         var = attr.refs[0]
                         break
         level, argument = k, None
-        self._each_value = False
         seen = 0
         while var is not None and level > 0 and seen < 64:
             seen += 1
             call = _dict(_dict(configs[level - 1].get("module_calls")).get(steps[level - 1]))
             arg_expr = _dict(call.get("expressions")).get(var)
             if not isinstance(arg_expr, dict):
-                return level, argument  # the variable's default, in the module itself
+                return level, argument, False  # the variable's default, in the module itself
             level, argument = level - 1, var
             if "constant_value" in arg_expr:
                 break
             if "for_each_expression" in call and _reads_each_value(arg_expr):
-                self._each_value = True  # the value is the instance's entry of for_each
-                break
+                return level, argument, True  # the value is the instance's entry of for_each
             if len(dirs) > level:
                 found = self._find(dirs[level], ("module", steps[level], ""))
                 attr = found[1].attr((var,)) if found else None
                 if attr is not None and attr.none:
                     break  # the argument's own expression writes "NONE"
             var = _first_var(arg_expr)
-        return level, argument
+        return level, argument, False
 
     def _for_each_entry(self, path: str, block: Block, key) -> int | None:
         """The line of entry ``key`` of the block's ``for_each`` map, when the
@@ -399,11 +397,10 @@ class SourceLocator:
         copying the file into memory."""
         import mmap
 
-        try:
-            with confined(self._workspace):
-                fd, size = open_checked(self._payload_path, "payload", walked=True)
-        except (LoadError, OSError, ValueError):
+        opened = self._open(self._payload_path, "payload")
+        if opened is None:
             return None
+        fd, size = opened
         try:
             if size <= 0 or size > 256 * 1024 * 1024:
                 return None
@@ -471,15 +468,22 @@ class SourceLocator:
             return None
         return real
 
-    def _read_bytes(self, path: str | None, what: str = "Terraform source", limit: int = MAX_FILE_BYTES) -> bytes | None:
-        """A regular file's bytes (checked, inside the workspace), or None when refused, unreadable or over ``limit``."""
+    def _open(self, path: str | None, what: str) -> tuple[int, int] | None:
+        """(descriptor, size) of a regular file inside the workspace, checked; None when refused."""
         if not path:
             return None
         try:
             with confined(self._workspace):
-                fd, size = open_checked(path, what, walked=True)
+                return open_checked(path, what, walked=True)
         except (LoadError, OSError, ValueError):
             return None
+
+    def _read_bytes(self, path: str | None, what: str = "Terraform source", limit: int = MAX_FILE_BYTES) -> bytes | None:
+        """A regular file's bytes (checked, inside the workspace), or None when refused, unreadable or over ``limit``."""
+        opened = self._open(path, what)
+        if opened is None:
+            return None
+        fd, size = opened
         try:
             if size > limit:
                 return None
