@@ -16,7 +16,6 @@ kyverno-json's own text log and JSON report stay in :mod:`.engine.report`.
 from __future__ import annotations
 
 import json
-import os
 import time
 from dataclasses import dataclass, field, replace
 
@@ -445,19 +444,6 @@ def write_report_file(path: str, entries, limit: int = MAX_REPORT_BYTES) -> None
     On any error (disk full, too large) the temporary file is removed and
     ``path`` is left as it was.
     """
-    import tempfile
+    from .action.files import write_atomic_with
 
-    folder = os.path.dirname(os.path.abspath(path))
-    os.makedirs(folder, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".ecs-exec-guard-", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "wb", buffering=1024 * 1024) as fh:
-            write_json_report(entries, fh, limit)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    write_atomic_with(path, lambda fh: write_json_report(entries, fh, limit), buffering=1024 * 1024)

@@ -8,12 +8,21 @@ import tempfile
 
 def write_atomic(path: str, data: bytes) -> None:
     """Write to a temporary file beside ``path``, then rename it over ``path``."""
+    write_atomic_with(path, lambda fh: fh.write(data))
+
+
+def write_atomic_with(path: str, write, buffering: int = -1) -> None:
+    """``write(fh)`` into a temporary file beside ``path``, then rename it over ``path``.
+
+    On any error (disk full, a size limit) the temporary file is removed and
+    ``path`` is left as it was.
+    """
     folder = os.path.dirname(os.path.abspath(path))
     os.makedirs(folder, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".ecs-exec-guard-", suffix=".tmp", dir=folder)
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+        with os.fdopen(fd, "wb", buffering=buffering) as fh:
+            write(fh)
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException:
