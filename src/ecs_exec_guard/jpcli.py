@@ -6,7 +6,7 @@ import sys
 
 from .engine.documents import decode_text, parse_json, parse_yaml_documents, read_bytes
 from .engine.errors import EXIT_ERROR, EXIT_PASS, LoadError
-from .engine.gofmt import go_json_indent
+from .engine.gofmt import go_json_indent, sorted_keys
 from .jp.values import go_json_dumps
 
 
@@ -62,15 +62,8 @@ def run_jp(args, parser) -> int:
     # encoding/json, as the reference prints: sorted keys, Go's numbers
     try:
         compact = go_json_dumps(result)  # also refuses NaN and infinities, as Go does
-        print(compact if args.compact else go_json_indent(_sorted_keys(result)))
+        print(compact if args.compact else go_json_indent(sorted_keys(result)))
     except JPError as exc:
         raise LoadError("expression", f"error marshalling result to JSON: {exc}") from None
     return EXIT_PASS
 
-
-def _sorted_keys(value):
-    if isinstance(value, dict):
-        return {k: _sorted_keys(value[k]) for k in sorted(value)}
-    if isinstance(value, list):
-        return [_sorted_keys(v) for v in value]
-    return value

@@ -145,3 +145,12 @@ def go_json_indent(v, normalized: bool = False) -> str:
 
     text = orjson.dumps(go_json_ready(v), option=orjson.OPT_INDENT_2).decode("utf-8")
     return _html_safe(text)
+
+
+def sorted_keys(v):
+    """``v`` with every map's keys in sorted order, as Go marshals ``map[string]any``."""
+    if isinstance(v, dict):
+        return {k: sorted_keys(v[k]) for k in sorted(v)}
+    if isinstance(v, list):
+        return [sorted_keys(x) for x in v]
+    return v

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .evaluate import ERROR, FAILED, ResourceResult, RuleResult, Violation
-from .gofmt import go_json_indent
+from .gofmt import go_json_indent, sorted_keys
 
 
 def _templates():
@@ -64,15 +64,6 @@ class TextReport:
 # --- JSON ---------------------------------------------------------------
 
 
-def _sorted_value(v):
-    """Go marshals ``map[string]any`` with sorted keys (numbers: see gofmt.go_json_ready)."""
-    if isinstance(v, dict):
-        return {k: _sorted_value(v[k]) for k in sorted(v)}
-    if isinstance(v, list):
-        return [_sorted_value(x) for x in v]
-    return v
-
-
 def _put(d: dict, key: str, value, omitempty: bool = True):
     if omitempty and (value is None or value == "" or value == [] or value == {}):
         return
@@ -83,8 +74,8 @@ def _match_json(m):
     if m is None:
         return None
     out = {}
-    _put(out, "any", [_sorted_value(x) for x in m.get("any") or []])
-    _put(out, "all", [_sorted_value(x) for x in m.get("all") or []])
+    _put(out, "any", [sorted_keys(x) for x in m.get("any") or []])
+    _put(out, "all", [sorted_keys(x) for x in m.get("all") or []])
     return out
 
 
@@ -95,13 +86,13 @@ def rule_json(rule: dict) -> dict:
     ctx = []
     for entry in rule.get("context") or []:
         e = {"name": entry.get("name", "")}
-        _put(e, "variable", _sorted_value(entry.get("variable")), omitempty=True)
+        _put(e, "variable", sorted_keys(entry.get("variable")), omitempty=True)
         ctx.append(e)
     _put(out, "context", ctx)
     _put(out, "match", _match_json(rule.get("match")))
     _put(out, "exclude", _match_json(rule.get("exclude")))
     _put(out, "identifier", rule.get("identifier"))
-    _put(out, "feedback", _sorted_value(rule.get("feedback")))
+    _put(out, "feedback", sorted_keys(rule.get("feedback")))
     a = rule.get("assert") or {}
     assert_out: dict = {}
     for kind in ("any", "all"):
@@ -109,7 +100,7 @@ def rule_json(rule: dict) -> dict:
         for item in a.get(kind) or []:
             i: dict = {}
             _put(i, "message", item.get("message"))
-            i["check"] = _sorted_value(item.get("check"))
+            i["check"] = sorted_keys(item.get("check"))
             items.append(i)
         _put(assert_out, kind, items)
     out["assert"] = assert_out
@@ -132,7 +123,7 @@ def policy_json(doc: dict) -> dict:
         if k == "creationTimestamp":
             meta[k] = meta_in.get(k)
         elif k in meta_in:
-            _put(meta, k, _sorted_value(meta_in[k]))
+            _put(meta, k, sorted_keys(meta_in[k]))
     spec_in = doc.get("spec") or {}
     spec: dict = {}
     _put(spec, "engine", spec_in.get("engine"))
@@ -152,13 +143,13 @@ def _error_json(e, rule_index: int) -> dict:
     _put(out, "type", e.type)
     _put(out, "field", render(e.path))
     if e.value is not None:
-        out["value"] = _sorted_value(e.value)
+        out["value"] = sorted_keys(e.value)
     _put(out, "detail", e.detail)
     return out
 
 
 def resource_json(result: ResourceResult, policies) -> dict:
-    out: dict = {"resource": _sorted_value(result.resource)}
+    out: dict = {"resource": sorted_keys(result.resource)}
     by_policy: dict = {id(p): [] for p in policies}
     for r in result.rules:
         by_policy.setdefault(id(r.policy), []).append(r)
@@ -166,7 +157,7 @@ def resource_json(result: ResourceResult, policies) -> dict:
     for p in policies:
         cel = getattr(p, "language", "") == "cel"
         # a CEL policy is reported as written, under one unnamed rule
-        pr: dict = {"policy": _sorted_value(p.raw) if cel else policy_json(p.raw)}
+        pr: dict = {"policy": sorted_keys(p.raw) if cel else policy_json(p.raw)}
         rules = []
         for r in by_policy.get(id(p), []):
             rr: dict = {"rule": {"name": ""} if cel else rule_json(r.rule.raw)}
